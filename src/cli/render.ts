@@ -1,0 +1,92 @@
+/** Human output: the status table and log lines. `--json` output is the API's document as is. */
+import type { LinkState } from '../wan/model.js';
+import type { WorldStatus } from '../world/status.js';
+
+function table(rows: string[][]): string {
+  const widths =
+    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function age(iso: string | null): string {
+  if (!iso) return '-';
+  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
+  return `${Math.round(seconds / 3600)}h`;
+}
+
+const stateMark: Record<string, string> = { running: 'running', stopped: 'stopped', crashed: 'CRASHED' };
+
+export function renderStatus(status: WorldStatus): string {
+  const header = `world "${status.world.name}"  pid ${status.world.pid}  profile ${status.world.profile}  up ${age(status.world.startedAt)}  admin ${status.endpoints.admin}`;
+  const regions = table([
+    ['REGION', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'DYNAMODB'],
+    ...status.regions.map((region) => [
+      region.name,
+      `${stateMark[region.state] ?? region.state}${region.state === 'running' && !region.ready ? ' (starting)' : ''}`,
+      region.pid === null ? '-' : String(region.pid),
+      region.state === 'running' ? age(region.startedAt) : '-',
+      String(region.restarts),
+      region.endpoints.dynamodb ?? '-',
+    ]),
+  ]);
+  const endpoints = Object.entries(status.endpoints)
+    .map(([name, url]) => `${name} ${url ?? '-'}`)
+    .join('   ');
+  return [
+    header,
+    '',
+    regions,
+    '',
+    `global: ${endpoints}`,
+    '',
+    renderLinkMatrix(status),
+    renderLinkFaults(status.links),
+  ]
+    .filter((part) => part !== undefined)
+    .join('\n');
+}
+
+/** One-way delays between regions; row = from, column = to; "X" = partitioned. */
+function renderLinkMatrix(status: WorldStatus): string {
+  const names = status.regions.map((region) => region.name);
+  const cell = (from: string, to: string) => {
+    if (from === to) return '-';
+    const link = status.links.find((candidate) => candidate.from === from && candidate.to === to);
+    if (!link) return '?';
+    return link.partitioned ? 'X' : link.latencyMs.toFixed(1);
+  };
+  return `one-way delay ms (row -> column, X = partitioned)\n${table([
+    ['', ...names],
+    ...names.map((from) => [from, ...names.map((to) => cell(from, to))]),
+  ])}`;
+}
+
+function renderLinkFaults(links: LinkState[]): string {
+  const faults = links.filter(
+    (link) =>
+      link.partitioned ||
+      link.lossPct > 0 ||
+      link.jitterMs > 0 ||
+      link.latencyMs !== link.configuredLatencyMs,
+  );
+  if (faults.length === 0) return '\nlinks: all as configured';
+  return `\nchanged links:\n${faults.map((link) => `  ${describeLink(link)}`).join('\n')}`;
+}
+
+export function describeLink(link: LinkState): string {
+  const parts = [`${link.from} -> ${link.to}`, `${link.latencyMs.toFixed(1)} ms`];
+  if (link.jitterMs > 0) parts.push(`jitter ${link.jitterMs} ms`);
+  if (link.lossPct > 0) parts.push(`loss ${link.lossPct}%`);
+  if (link.bandwidthMbps) parts.push(`${link.bandwidthMbps} Mbit/s`);
+  if (link.partitioned) parts.push('PARTITIONED');
+  return parts.join(', ');
+}

@@ -1,0 +1,28 @@
+/** The stable `pangea status --json` document. Fields that later components fill are null until then. */
+import type { LinkState } from '../wan/model.js';
+import type { RegionState } from './supervisor.js';
+
+export interface WorldStatus {
+  world: { name: string; pid: number; startedAt: string; profile: string; topology: string };
+  regions: Array<{
+    name: string;
+    state: RegionState;
+    ready: boolean;
+    pid: number | null;
+    startedAt: string | null;
+    restarts: number;
+    lastExit: { code: number | null; signal: string | null; at: string } | null;
+    address: string;
+    wanAddress: string;
+    endpoints: { dynamodb: string | null; replication: string | null; loadBalancer: string | null };
+  }>;
+  endpoints: {
+    aws: string | null;
+    dns: string | null;
+    accelerator: string | null;
+    dashboard: string | null;
+    admin: string;
+  };
+  locations: Array<{ name: string; continent: string; country: string; addressRange: string }>;
+  links: LinkState[];
+}
