@@ -3,11 +3,11 @@
  * partition/heal with a real effect on traffic, bad input, and no process left behind.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { after, before, describe, test } from 'node:test';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { isAlive, makeWorkDir, regionProcessesOf, runCli, waitFor } from '../support/cli.js';
 import { startWorld, type TestWorld } from '../support/world.js';
 
@@ -15,10 +15,13 @@ import { startWorld, type TestWorld } from '../support/world.js';
 function timedGet(fromAddress: string, host: string, port: number, timeoutMs: number): Promise<number> {
   const startedMs = performance.now();
   return new Promise((resolve, reject) => {
-    const request = http.get({ host, port, path: '/', localAddress: fromAddress, agent: false, timeout: timeoutMs }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(performance.now() - startedMs));
-    });
+    const request = http.get(
+      { host, port, path: '/', localAddress: fromAddress, agent: false, timeout: timeoutMs },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(performance.now() - startedMs));
+      },
+    );
     request.on('timeout', () => request.destroy(new Error('timeout')));
     request.on('error', reject);
   });
@@ -45,11 +48,14 @@ describe('pangea world', () => {
         ['ap-south-1', 'running', true],
       ],
     );
-    for (const key of ['aws', 'dns', 'accelerator', 'dashboard', 'admin']) assert.ok(key in status.endpoints, key);
+    for (const key of ['aws', 'dns', 'accelerator', 'dashboard', 'admin'])
+      assert.ok(key in status.endpoints, key);
     assert.equal(status.endpoints.aws, 'http://127.0.0.1:8000');
     assert.equal(status.endpoints.admin, 'http://127.0.0.1:7700');
     assert.equal(status.regions[1]?.endpoints.dynamodb, 'http://127.0.4.1:8000');
-    const link = status.links.find((candidate) => candidate.from === 'us-east-1' && candidate.to === 'eu-west-1');
+    const link = status.links.find(
+      (candidate) => candidate.from === 'us-east-1' && candidate.to === 'eu-west-1',
+    );
     assert.equal(link?.latencyMs, (70 + 69) / 4);
     assert.equal(link?.partitioned, false);
   });
@@ -57,7 +63,8 @@ describe('pangea world', () => {
   test('the human status is a table naming every region', async () => {
     const text = await world.cli(['status']);
     assert.match(text, /REGION\s+STATE/);
-    for (const name of ['us-east-1', 'eu-west-1', 'ap-south-1']) assert.match(text, new RegExp(`${name}\\s+running`));
+    for (const name of ['us-east-1', 'eu-west-1', 'ap-south-1'])
+      assert.match(text, new RegExp(`${name}\\s+running`));
   });
 
   test('region kill is a real kill -9 of the tree: crashed, then start brings it back', async () => {
@@ -91,7 +98,10 @@ describe('pangea world', () => {
     assert.ok(rttMs >= 2 * 69.5 - 1, `round trip ${rttMs} ms should include handshake + request RTTs`);
     assert.match(await world.cli(['link', 'partition', 'us-east-1', 'eu-west-1']), /PARTITIONED/);
     const status = await world.status();
-    assert.equal(status.links.find((link) => link.from === 'eu-west-1' && link.to === 'us-east-1')?.partitioned, true);
+    assert.equal(
+      status.links.find((link) => link.from === 'eu-west-1' && link.to === 'us-east-1')?.partitioned,
+      true,
+    );
     await assert.rejects(() => timedGet('127.0.1.1', '127.0.4.2', 8000, 1000), /timeout/);
     // Another pair is unaffected.
     await timedGet('127.0.1.1', '127.0.6.2', 8000, 5000);
@@ -104,10 +114,19 @@ describe('pangea world', () => {
   test('a one-way partition blocks one direction only', async () => {
     await world.cli(['link', 'partition', 'us-east-1', 'eu-west-1', '--one-way']);
     const links = (await world.status()).links;
-    assert.equal(links.find((link) => link.from === 'us-east-1' && link.to === 'eu-west-1')?.partitioned, true);
-    assert.equal(links.find((link) => link.from === 'eu-west-1' && link.to === 'us-east-1')?.partitioned, false);
+    assert.equal(
+      links.find((link) => link.from === 'us-east-1' && link.to === 'eu-west-1')?.partitioned,
+      true,
+    );
+    assert.equal(
+      links.find((link) => link.from === 'eu-west-1' && link.to === 'us-east-1')?.partitioned,
+      false,
+    );
     await world.cli(['link', 'heal']);
-    assert.equal((await world.status()).links.some((link) => link.partitioned), false);
+    assert.equal(
+      (await world.status()).links.some((link) => link.partitioned),
+      false,
+    );
   });
 
   test('link set changes the delay at run time', async () => {
@@ -142,10 +161,16 @@ describe('pangea world', () => {
 describe('pangea up with bad input', () => {
   test('a bad topology: message with file and line, non-zero exit, nothing running', async () => {
     const dir = makeWorkDir();
-    writeFileSync(join(dir, 'pangea.yaml'), 'version: 1\nregions:\n  - name: us-east-1\n  - name: eu-wst-1\n');
+    writeFileSync(
+      join(dir, 'pangea.yaml'),
+      'version: 1\nregions:\n  - name: us-east-1\n  - name: eu-wst-1\n',
+    );
     const result = await runCli(['up', '--detach'], dir);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /pangea.yaml:4 regions\[1\].name: unknown region "eu-wst-1"; did you mean eu-west-1\?/);
+    assert.match(
+      result.stderr,
+      /pangea.yaml:4 regions\[1\].name: unknown region "eu-wst-1"; did you mean eu-west-1\?/,
+    );
     assert.deepEqual(regionProcessesOf(dir), []);
   });
 
@@ -177,10 +202,16 @@ describe('no orphans', () => {
   test('killing the world process with -9 takes every region with it', async () => {
     const world = await startWorld();
     const status = await world.status();
-    const regionPids = status.regions.map((region) => region.pid).filter((pid): pid is number => pid !== null);
+    const regionPids = status.regions
+      .map((region) => region.pid)
+      .filter((pid): pid is number => pid !== null);
     assert.equal(regionPids.length, 3);
     process.kill(status.world.pid, 'SIGKILL');
-    await waitFor(() => regionPids.every((pid) => !isAlive(pid)), 10_000, 'regions to exit after the world died');
+    await waitFor(
+      () => regionPids.every((pid) => !isAlive(pid)),
+      10_000,
+      'regions to exit after the world died',
+    );
     // A new world can start in the same directory (the stale lock is taken over), then stops cleanly.
     const again = await startWorld([], world.dir);
     await again.down();

@@ -42,7 +42,9 @@ export function runCli(args: string[], cwd: string, timeoutMs = 60_000): Promise
 export async function runCliOk(args: string[], cwd: string): Promise<string> {
   const result = await runCli(args, cwd);
   if (result.code !== 0) {
-    throw new Error(`pangea ${args.join(' ')} exited ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+    throw new Error(
+      `pangea ${args.join(' ')} exited ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`,
+    );
   }
   return result.stdout;
 }
@@ -72,7 +74,11 @@ export function regionProcessesOf(workDir: string): number[] {
     });
 }
 
-export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadlineMs = Date.now() + timeoutMs;
   while (Date.now() < deadlineMs) {
     if (await predicate()) return;
