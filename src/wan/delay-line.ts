@@ -12,6 +12,11 @@ import type { LinkParams } from './model.js';
 
 /** Linux's minimum retransmission timeout; each further loss of the same chunk doubles it. */
 export const minRetransmitTimeoutMs = 200;
+/**
+ * Node timers fire on whole milliseconds and typically late; releasing what is due within this
+ * margin centres the error on zero instead of always adding most of a millisecond.
+ */
+export const defaultEarlyReleaseMs = 0.5;
 /** After this many losses of one chunk the connection is given up, like TCP's retry limit. */
 export const maxRetransmits = 6;
 
@@ -27,6 +32,7 @@ export interface DelayLineOptions {
   highWaterBytes?: number;
   /** Arrival before this instant waits for it: models the TCP handshake of a new connection. */
   openAtMs?: number;
+  earlyReleaseMs?: number;
 }
 
 interface QueuedChunk {
@@ -43,9 +49,11 @@ export class DelayLine {
   private paused = false;
   private closed = false;
   private readonly highWaterBytes: number;
+  private readonly earlyReleaseMs: number;
 
   constructor(private readonly options: DelayLineOptions) {
     this.highWaterBytes = options.highWaterBytes ?? 1024 * 1024;
+    this.earlyReleaseMs = options.earlyReleaseMs ?? defaultEarlyReleaseMs;
   }
 
   push(data: Buffer | null): void {
@@ -113,7 +121,7 @@ export class DelayLine {
     this.timer = undefined;
     const head = this.queue[0];
     if (!head || this.options.link().partitioned) return;
-    const waitMs = head.releaseAtMs - this.options.clock.nowMs();
+    const waitMs = head.releaseAtMs - this.options.clock.nowMs() - this.earlyReleaseMs;
     if (waitMs <= 0) {
       this.flushDue();
       return;
@@ -128,7 +136,7 @@ export class DelayLine {
     if (this.closed || this.options.link().partitioned) return;
     const nowMs = this.options.clock.nowMs();
     // A chunk held by a partition leaves no earlier than heal + one-way delay.
-    while (this.queue.length > 0 && (this.queue[0] as QueuedChunk).releaseAtMs <= nowMs) {
+    while (this.queue.length > 0 && (this.queue[0] as QueuedChunk).releaseAtMs <= nowMs + this.earlyReleaseMs) {
       const chunk = this.queue.shift() as QueuedChunk;
       this.queuedBytes -= chunk.data?.length ?? 0;
       this.options.deliver(chunk.data);

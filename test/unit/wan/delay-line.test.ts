@@ -5,7 +5,7 @@ import { seededRandom } from '../../../src/shared/random.js';
 import { DelayLine, minRetransmitTimeoutMs } from '../../../src/wan/delay-line.js';
 import type { LinkParams } from '../../../src/wan/model.js';
 
-function harness(params: Partial<LinkParams>, seed = 1, openAtMs = 0) {
+function harness(params: Partial<LinkParams>, seed = 1, openAtMs = 0, earlyReleaseMs = 0) {
   const clock = new ManualClock();
   const link: LinkParams = {
     latencyMs: 50,
@@ -23,6 +23,7 @@ function harness(params: Partial<LinkParams>, seed = 1, openAtMs = 0) {
     random: seededRandom(seed),
     link: () => link,
     openAtMs,
+    earlyReleaseMs,
     highWaterBytes: 10,
     deliver: (chunk) => delivered.push({ atMs: clock.nowMs(), data: chunk ? chunk.toString() : null }),
     onPressure: (paused) => pressure.push(paused),
@@ -40,6 +41,15 @@ test('a chunk leaves after exactly the one-way delay', () => {
   assert.equal(delivered.length, 0);
   clock.advance(0.1);
   assert.deepEqual(delivered, [{ atMs: 35, data: 'a' }]);
+});
+
+test('with the default early-release margin a chunk leaves at most half a millisecond early', () => {
+  const { clock, line, delivered } = harness({ latencyMs: 35 }, 1, 0, 0.5);
+  line.push(Buffer.from('a'));
+  clock.advance(34.4);
+  assert.equal(delivered.length, 0);
+  clock.advance(0.1);
+  assert.deepEqual(delivered, [{ atMs: 34.5, data: 'a' }]);
 });
 
 test('the first bytes of a new connection wait for the modelled handshake', () => {
