@@ -90,6 +90,7 @@ export class World {
       host: global.host,
       port: global.edgePort,
       logger: this.logger.child({ component: 'edge' }),
+      listRegions: () => this.topology.regions.map((region) => region.name),
       resolveRegion: (name) => {
         const region = this.topology.regions.find((candidate) => candidate.name === name);
         return region ? { host: region.address, port: region.services.dynamodb.port } : undefined;

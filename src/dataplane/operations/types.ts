@@ -14,6 +14,17 @@ export interface OperationContext {
   store: RegionStore;
   /** Injected clock, epoch milliseconds. */
   nowMs(): number;
+  /**
+   * The host (and port, if any) the client addressed, e.g. "127.0.1.1:8000"; DescribeEndpoints
+   * answers with it. When absent, `dynamodb.<region>.amazonaws.com`.
+   */
+  endpointHost?: string;
+  /**
+   * How long CREATING/UPDATING/DELETING last before the table (or index) settles, in milliseconds.
+   * AWS takes seconds to minutes; the default 0 settles right after the response is sent, so the
+   * response still says CREATING and the SDK waiters' first DescribeTable already sees ACTIVE.
+   */
+  tableTransitionDelayMs?: number;
 }
 
 export type OperationInput = Record<string, unknown>;

@@ -1,0 +1,35 @@
+/**
+ * The operation registry: every DynamoDB_20120810 operation Pangea serves, by the name that
+ * follows the dot in X-Amz-Target (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Operations_Amazon_DynamoDB.html).
+ * Operations not listed here are answered by the protocol layer as unknown.
+ * The item operations (PutItem, GetItem, UpdateItem, DeleteItem, Query, Scan, BatchGetItem,
+ * BatchWriteItem, TransactWriteItems, TransactGetItems from ./items/) join once their modules land.
+ */
+import { createTable } from './tables/create-table.js';
+import { deleteTable } from './tables/delete-table.js';
+import { describeEndpoints } from './tables/describe-endpoints.js';
+import { describeLimits } from './tables/describe-limits.js';
+import { describeTable } from './tables/describe-table.js';
+import { describeTimeToLive } from './tables/describe-time-to-live.js';
+import { listTables } from './tables/list-tables.js';
+import { listTagsOfResource } from './tables/list-tags-of-resource.js';
+import { tagResource } from './tables/tag-resource.js';
+import { untagResource } from './tables/untag-resource.js';
+import { updateTable } from './tables/update-table.js';
+import { updateTimeToLive } from './tables/update-time-to-live.js';
+import type { OperationHandler } from './types.js';
+
+export const operations: Record<string, OperationHandler> = {
+  CreateTable: createTable,
+  DescribeTable: describeTable,
+  UpdateTable: updateTable,
+  DeleteTable: deleteTable,
+  ListTables: listTables,
+  UpdateTimeToLive: updateTimeToLive,
+  DescribeTimeToLive: describeTimeToLive,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsOfResource: listTagsOfResource,
+  DescribeLimits: describeLimits,
+  DescribeEndpoints: describeEndpoints,
+};
