@@ -102,7 +102,8 @@ export class DynamoError extends Error {
   }
 }
 
-export const validationError = (message: string): DynamoError => new DynamoError('ValidationException', message);
+export const validationError = (message: string): DynamoError =>
+  new DynamoError('ValidationException', message);
 
 export const resourceNotFound = (message = 'Requested resource not found'): DynamoError =>
   new DynamoError('ResourceNotFoundException', message);

@@ -136,7 +136,10 @@ export class DelayLine {
     if (this.closed || this.options.link().partitioned) return;
     const nowMs = this.options.clock.nowMs();
     // A chunk held by a partition leaves no earlier than heal + one-way delay.
-    while (this.queue.length > 0 && (this.queue[0] as QueuedChunk).releaseAtMs <= nowMs + this.earlyReleaseMs) {
+    while (
+      this.queue.length > 0 &&
+      (this.queue[0] as QueuedChunk).releaseAtMs <= nowMs + this.earlyReleaseMs
+    ) {
       const chunk = this.queue.shift() as QueuedChunk;
       this.queuedBytes -= chunk.data?.length ?? 0;
       this.options.deliver(chunk.data);

@@ -2,9 +2,18 @@
  * The operation registry: every DynamoDB_20120810 operation Pangea serves, by the name that
  * follows the dot in X-Amz-Target (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_Operations_Amazon_DynamoDB.html).
  * Operations not listed here are answered by the protocol layer as unknown.
- * The item operations (PutItem, GetItem, UpdateItem, DeleteItem, Query, Scan, BatchGetItem,
- * BatchWriteItem, TransactWriteItems, TransactGetItems from ./items/) join once their modules land.
+ * The item operations come from ./items/.
  */
+import { batchGetItem } from './items/batch-get-item.js';
+import { batchWriteItem } from './items/batch-write-item.js';
+import { deleteItem } from './items/delete-item.js';
+import { getItem } from './items/get-item.js';
+import { putItem } from './items/put-item.js';
+import { query } from './items/query.js';
+import { scan } from './items/scan.js';
+import { transactGetItems } from './items/transact-get-items.js';
+import { transactWriteItems } from './items/transact-write-items.js';
+import { updateItem } from './items/update-item.js';
 import { createTable } from './tables/create-table.js';
 import { deleteTable } from './tables/delete-table.js';
 import { describeEndpoints } from './tables/describe-endpoints.js';
@@ -32,4 +41,14 @@ export const operations: Record<string, OperationHandler> = {
   ListTagsOfResource: listTagsOfResource,
   DescribeLimits: describeLimits,
   DescribeEndpoints: describeEndpoints,
+  PutItem: putItem,
+  GetItem: getItem,
+  UpdateItem: updateItem,
+  DeleteItem: deleteItem,
+  BatchGetItem: batchGetItem,
+  BatchWriteItem: batchWriteItem,
+  TransactWriteItems: transactWriteItems,
+  TransactGetItems: transactGetItems,
+  Query: query,
+  Scan: scan,
 };

@@ -6,6 +6,7 @@
  * one it started with last time so a busy table cannot starve the others. Ticks never overlap.
  */
 import type { TableMeta } from '../model.js';
+import { expireItems as itemLayerExpireItems } from './items/expire.js';
 import type { OperationContext } from './types.js';
 
 /** Deletes up to `limit` items of `table` expired at `nowMs`; returns how many it deleted. */
@@ -91,5 +92,5 @@ export function startTtlSweeper(ctx: OperationContext, options: TtlSweeperOption
   };
 }
 
-/** Until the item layer's expiry is wired in, the default sweeper deletes nothing. */
-const defaultExpireItems: ExpireItems = async () => 0;
+/** The item layer's expiry (items/expire.ts). */
+const defaultExpireItems: ExpireItems = itemLayerExpireItems;

@@ -50,6 +50,12 @@ export interface RegionStore {
   scan(table: TableMeta, range: ScanRange): Iterable<Item>;
   /** Approximate figures for DescribeTable (AWS refreshes them about every six hours). */
   tableStats(table: TableMeta, indexName?: string): { itemCount: number; sizeBytes: number };
+  /**
+   * Optional: items of a table whose TTL attribute (table.timeToLive.attributeName, a number of
+   * epoch seconds) is at most `nowSeconds`, earliest expiry first, lazily, through the TTL index
+   * that putItem/deleteItem maintain. Delete them with transact (re-check inside it).
+   */
+  expiredItems?(table: TableMeta, nowSeconds: number): Iterable<Item>;
 
   transact<T>(fn: (tx: WriteTx) => T): Promise<T>;
   close(): Promise<void>;

@@ -1,0 +1,70 @@
+/**
+ * PutItem: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html
+ * Replaces the whole item; the condition is evaluated against the stored item and the write
+ * happens in the same store transaction, so check-and-write is atomic.
+ */
+import { validationError } from '../../model.js';
+import { validateItem } from '../../values/index.js';
+import { Constraints, member } from '../tables/validation.js';
+import type { OperationHandler } from '../types.js';
+import { CapacityMeter } from './capacity.js';
+import {
+  assertScopeUsed,
+  checkCondition,
+  checkItemSize,
+  compact,
+  expressionScope,
+  itemCollectionMetrics,
+  presentMembers,
+  readCondition,
+  readExpressionMaps,
+  requireItemTable,
+} from './common.js';
+import { extractKey, validateItemKeys } from './keys.js';
+import { readWriteOptions } from './write-options.js';
+
+export const putItem: OperationHandler = async (ctx, input) => {
+  const rawItem = member(input, 'Item', 'structure');
+  const constraints = new Constraints();
+  const options = readWriteOptions(input, constraints);
+  constraints.required('item', rawItem);
+  constraints.throwIfAny();
+
+  if (
+    options.returnValues !== undefined &&
+    options.returnValues !== 'NONE' &&
+    options.returnValues !== 'ALL_OLD'
+  ) {
+    throw validationError('ReturnValues can only be ALL_OLD or NONE');
+  }
+  const item = validateItem(rawItem);
+  const scope = expressionScope(
+    {
+      expressions: presentMembers(input, ['ConditionExpression']),
+      legacy: presentMembers(input, ['Expected', 'ConditionalOperator']),
+    },
+    readExpressionMaps(input),
+  );
+  const condition = readCondition(input, scope);
+  assertScopeUsed(scope);
+
+  const table = requireItemTable(ctx, options.tableName);
+  validateItemKeys(table, item);
+  checkItemSize(item);
+
+  const key = extractKey(table, item);
+  const meter = new CapacityMeter(table.TableName);
+  const old = await ctx.store.transact((tx) => {
+    const stored = tx.getItem(table, key);
+    checkCondition(condition, stored, options.returnValuesOnConditionCheckFailure);
+    tx.putItem(table, item);
+    return stored;
+  });
+  meter.addWrite(table, old, item);
+  return compact({
+    Attributes: options.returnValues === 'ALL_OLD' ? old : undefined,
+    ConsumedCapacity: meter.build(options.returnConsumedCapacity),
+    ItemCollectionMetrics:
+      options.returnItemCollectionMetrics === 'SIZE' ? itemCollectionMetrics(ctx, table, key) : undefined,
+  });
+};

@@ -1,0 +1,294 @@
+/**
+ * The durable RegionStore of one region: one LMDB environment per data directory
+ * (sub-databases in databases.ts, key layout in layout.ts).
+ *
+ * Group commit and durability: every `transact` callback runs as an lmdb child transaction.
+ * lmdb-js queues the callbacks issued in one event turn and runs them one after another on the
+ * main thread inside a single LMDB write transaction, committed with one sync; a callback that
+ * throws aborts only its own child transaction. The promise resolves once that commit is done.
+ * We keep lmdb's default (safe) sync settings: on Linux that is `overlappingSync`, where the
+ * commit is written to the file before the promise resolves (so it survives kill -9) and the
+ * fsync that makes it survive an OS crash follows right after, outside the write lock. An OS
+ * crash can therefore lose the last unflushed commits, but never corrupts the file.
+ *
+ * Dropping a table (or an index that disappears from its table's meta) removes the meta and
+ * records a purge in one commit, so the data is invisible at once; the purge then deletes the
+ * data in bounded chunks. A purge interrupted by close or a crash resumes when the store opens.
+ *
+ * getTableMeta is on every request's path, so metas are cached in memory; one process owns the
+ * store, and the cache changes right after each meta commit.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Database } from 'lmdb';
+import { DynamoError, type Item, type TableMeta } from '../model.js';
+import { type Databases, openDatabases } from './databases.js';
+import { StorageError } from './errors.js';
+import { prefixSuccessor, storagePrefix, storedKey } from './key-codec.js';
+import { allIndexes, findIndex, ttlLogicalKey } from './layout.js';
+import { Reader } from './reader.js';
+import type { QueryRange, RegionStore, ScanRange, WriteTx } from './types.js';
+import { TxWriter } from './write-tx.js';
+
+export interface OpenRegionStoreOptions {
+  dataDir: string;
+  /** Most transactions waiting for their commit; more are refused with ThrottlingException. */
+  maxPendingTransactions?: number;
+}
+
+const defaultMaxPendingTransactions = 16_384;
+const purgeChunkSize = 1000;
+const maxStaleTtlEntries = 1000;
+const nextNumberKey = 'nextNumber';
+const purgeKeyPrefix = 'purge:';
+const storeFileName = 'region.mdb';
+
+/** What a purge deletes: items and TTL entries of tables, entries of indexes, and their counters. */
+interface PurgeRecord {
+  tableNumbers: number[];
+  indexIds: number[];
+}
+
+export async function openRegionStore(options: OpenRegionStoreOptions): Promise<RegionStore> {
+  await mkdir(options.dataDir, { recursive: true });
+  const store = new LmdbRegionStore(
+    openDatabases(join(options.dataDir, storeFileName)),
+    options.maxPendingTransactions ?? defaultMaxPendingTransactions,
+  );
+  store.resumePurges();
+  return store;
+}
+
+const indexIdsOf = (meta: TableMeta): number[] => allIndexes(meta).map((index) => index.indexId);
+
+class LmdbRegionStore implements RegionStore {
+  private readonly metas = new Map<string, TableMeta>();
+  /** Storage numbers whose data is purged or being purged (never reused, so never removed). */
+  private readonly dropped = new Set<number>();
+  private readonly reader: Reader;
+  private readonly staleTtlEntries = new Map<string, { table: TableMeta; ttlKey: Buffer }>();
+  private pendingTransactions = 0;
+  private purging: Promise<void> | undefined;
+  private pruningTtl: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly dbs: Databases,
+    private readonly maxPendingTransactions: number,
+  ) {
+    this.reader = new Reader(dbs);
+    for (const { key, value } of dbs.meta.getRange()) this.metas.set(key, value);
+    for (const { value } of this.purgeRecords()) this.markDropped(value);
+  }
+
+  listTableNames(): string[] {
+    return [...this.metas.keys()].sort();
+  }
+
+  getTableMeta(tableName: string): TableMeta | undefined {
+    const meta = this.metas.get(tableName);
+    return meta && structuredClone(meta);
+  }
+
+  async putTableMeta(meta: TableMeta): Promise<void> {
+    const stored = structuredClone(meta);
+    const previous = this.metas.get(meta.TableName);
+    const purge = previous ? purgeOnReplace(previous, stored) : undefined;
+    await this.write(() => {
+      this.dbs.meta.putSync(stored.TableName, stored);
+      if (purge) this.recordPurge(purge);
+    });
+    this.metas.set(stored.TableName, stored);
+    if (purge) {
+      this.markDropped(purge);
+      void this.runPurges().catch(() => undefined);
+    }
+  }
+
+  async dropTable(tableName: string): Promise<void> {
+    const meta = this.metas.get(tableName);
+    if (!meta) return;
+    const purge: PurgeRecord = { tableNumbers: [meta.tableNumber], indexIds: indexIdsOf(meta) };
+    await this.write(() => {
+      this.dbs.meta.removeSync(tableName);
+      this.recordPurge(purge);
+    });
+    if (this.metas.get(tableName) === meta) this.metas.delete(tableName);
+    this.markDropped(purge);
+    await this.runPurges();
+  }
+
+  allocateNumber(): Promise<number> {
+    return this.write(() => {
+      const next = Number(this.dbs.system.get(nextNumberKey) ?? 1);
+      this.dbs.system.putSync(nextNumberKey, next + 1);
+      return next;
+    });
+  }
+
+  getItem(table: TableMeta, key: Item): Item | undefined {
+    return this.reader.getItem(table, key);
+  }
+
+  query(table: TableMeta, range: QueryRange): Iterable<Item> {
+    return this.reader.query(table, range);
+  }
+
+  scan(table: TableMeta, range: ScanRange): Iterable<Item> {
+    return this.reader.scan(table, range);
+  }
+
+  expiredItems(table: TableMeta, nowSeconds: number): Iterable<Item> {
+    return this.reader.expiredItems(table, nowSeconds, (staleTable, ttlKey) =>
+      this.noteStaleTtl(staleTable, ttlKey),
+    );
+  }
+
+  tableStats(table: TableMeta, indexName?: string): { itemCount: number; sizeBytes: number } {
+    const storageNumber = indexName === undefined ? table.tableNumber : findIndex(table, indexName).indexId;
+    const [itemCount, sizeBytes] = this.dbs.stats.get(storageNumber) ?? [0, 0];
+    return { itemCount, sizeBytes };
+  }
+
+  transact<T>(fn: (tx: WriteTx) => T): Promise<T> {
+    if (this.pendingTransactions >= this.maxPendingTransactions) {
+      return Promise.reject(
+        new DynamoError(
+          'ThrottlingException',
+          'Too many writes are waiting for the region store; retry later',
+        ),
+      );
+    }
+    this.pendingTransactions++;
+    return this.write(() => {
+      const writer = new TxWriter(this.dbs, this.dropped);
+      try {
+        const result = fn(writer);
+        writer.finish();
+        return result;
+      } finally {
+        writer.end();
+      }
+    }).finally(() => {
+      this.pendingTransactions--;
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled([this.purging, this.pruningTtl]);
+      await this.dbs.root.committed;
+      await this.dbs.root.close();
+    })();
+    return this.closing;
+  }
+
+  resumePurges(): void {
+    if (this.purgeRecords().length > 0) void this.runPurges().catch(() => undefined);
+  }
+
+  /** One atomic write (a child transaction of the current batch), rejected once closing. */
+  private write<T>(action: () => T): Promise<T> {
+    if (this.closing) return Promise.reject(new StorageError('STORE_CLOSED', 'the region store is closed'));
+    return this.dbs.root.childTransaction(action);
+  }
+
+  private purgeRecords(): { key: string; value: PurgeRecord }[] {
+    const records: { key: string; value: PurgeRecord }[] = [];
+    const range = this.dbs.system.getRange({ start: purgeKeyPrefix, end: `${purgeKeyPrefix}\uffff` });
+    for (const { key, value } of range) records.push({ key, value: value as PurgeRecord });
+    return records;
+  }
+
+  private recordPurge(purge: PurgeRecord): void {
+    const first = purge.tableNumbers[0] ?? purge.indexIds[0];
+    this.dbs.system.putSync(`${purgeKeyPrefix}${first}`, purge);
+  }
+
+  private markDropped(purge: PurgeRecord): void {
+    for (const storageNumber of [...purge.tableNumbers, ...purge.indexIds]) this.dropped.add(storageNumber);
+  }
+
+  /** Runs pending purges until none is left; concurrent callers share one run. */
+  private runPurges(): Promise<void> {
+    this.purging ??= (async () => {
+      try {
+        // Let the caller store this promise before the loop can finish.
+        await Promise.resolve();
+        for (;;) {
+          const next = this.purgeRecords()[0];
+          if (!next || this.closing) return;
+          await this.purge(next.key, next.value);
+        }
+      } finally {
+        this.purging = undefined;
+      }
+    })();
+    return this.purging;
+  }
+
+  private async purge(recordKey: string, record: PurgeRecord): Promise<void> {
+    for (const tableNumber of record.tableNumbers) {
+      if (!(await this.purgePrefix(this.dbs.items, tableNumber))) return;
+      if (!(await this.purgePrefix(this.dbs.ttl, tableNumber))) return;
+    }
+    for (const indexId of record.indexIds) if (!(await this.purgePrefix(this.dbs.entries, indexId))) return;
+    await this.write(() => {
+      for (const storageNumber of [...record.tableNumbers, ...record.indexIds])
+        this.dbs.stats.removeSync(storageNumber);
+      this.dbs.system.removeSync(recordKey);
+    });
+  }
+
+  /** Deletes every key under the storage number, a chunk per commit; false if stopped by close. */
+  private async purgePrefix(db: Database<Item, Buffer>, storageNumber: number): Promise<boolean> {
+    const start = storagePrefix(storageNumber);
+    const end = prefixSuccessor(start);
+    for (;;) {
+      if (this.closing) return false;
+      const removed = await this.write(() => {
+        const keys = [...db.getKeys({ start, ...(end ? { end } : {}), limit: purgeChunkSize })];
+        for (const key of keys) db.removeSync(key);
+        return keys.length;
+      });
+      if (removed < purgeChunkSize) return true;
+    }
+  }
+
+  private noteStaleTtl(table: TableMeta, ttlKey: Buffer): void {
+    if (this.staleTtlEntries.size >= maxStaleTtlEntries) return;
+    this.staleTtlEntries.set(`${table.tableNumber}:${ttlKey.toString('hex')}`, { table, ttlKey });
+    this.pruningTtl ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.pruneStaleTtl())
+      .catch(() => undefined)
+      .finally(() => {
+        this.pruningTtl = undefined;
+      });
+  }
+
+  /** Removes TTL entries that no longer match their item, re-checked inside the transaction. */
+  private async pruneStaleTtl(): Promise<void> {
+    const stale = [...this.staleTtlEntries.values()];
+    this.staleTtlEntries.clear();
+    if (this.closing) return;
+    await this.write(() => {
+      for (const { table, ttlKey } of stale) {
+        const tableKey = this.dbs.ttl.get(ttlKey);
+        if (!tableKey) continue;
+        const item = this.reader.getItem(table, tableKey);
+        const current = item && ttlLogicalKey(table, item);
+        if (!current || !storedKey(current).equals(ttlKey)) this.dbs.ttl.removeSync(ttlKey);
+      }
+    });
+  }
+}
+
+/** Data a new meta orphans: a replaced table's everything, or the entries of removed indexes. */
+function purgeOnReplace(previous: TableMeta, next: TableMeta): PurgeRecord | undefined {
+  if (previous.tableNumber !== next.tableNumber) {
+    return { tableNumbers: [previous.tableNumber], indexIds: indexIdsOf(previous) };
+  }
+  const kept = new Set(indexIdsOf(next));
+  const removed = indexIdsOf(previous).filter((indexId) => !kept.has(indexId));
+  return removed.length > 0 ? { tableNumbers: [], indexIds: removed } : undefined;
+}
