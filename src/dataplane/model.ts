@@ -84,6 +84,22 @@ export interface TableMeta {
   tags: Record<string, string>;
   /** Stable internal id used as the storage key prefix (never reused within a region). */
   tableNumber: number;
+  /**
+   * Global tables: '2019.11.21' (UpdateTable ReplicaUpdates) or '2017.11.29' (CreateGlobalTable);
+   * absent for a regional table. DescribeTable reports it as GlobalTableVersion.
+   */
+  globalTableVersion?: '2019.11.21' | '2017.11.29';
+  /** Every replica of a global table, this region's included, as DescribeTable's Replicas. */
+  replicas?: ReplicaMeta[];
+}
+
+/** A replica of a global table (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ReplicaDescription.html). */
+export interface ReplicaMeta {
+  RegionName: string;
+  ReplicaStatus: 'CREATING' | 'CREATION_FAILED' | 'UPDATING' | 'DELETING' | 'ACTIVE' | 'REGION_DISABLED';
+  ReplicaStatusDescription?: string;
+  /** Backfill progress of a CREATING replica, 0..100 (ReplicaStatusPercentProgress). */
+  ReplicaStatusPercentProgress?: string;
 }
 
 /**

@@ -59,6 +59,14 @@ export async function openRegionStore(options: OpenRegionStoreOptions): Promise<
   return store;
 }
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
+
 const indexIdsOf = (meta: TableMeta): number[] => allIndexes(meta).map((index) => index.indexId);
 
 class LmdbRegionStore implements RegionStore {
@@ -77,7 +85,7 @@ class LmdbRegionStore implements RegionStore {
     private readonly maxPendingTransactions: number,
   ) {
     this.reader = new Reader(dbs);
-    for (const { key, value } of dbs.meta.getRange()) this.metas.set(key, value);
+    for (const { key, value } of dbs.meta.getRange()) this.metas.set(key, deepFreeze(value));
     for (const { value } of this.purgeRecords()) this.markDropped(value);
   }
 
@@ -85,9 +93,9 @@ class LmdbRegionStore implements RegionStore {
     return [...this.metas.keys()].sort();
   }
 
+  /** The cached meta itself, frozen: it is read on every request, so no copy is made. */
   getTableMeta(tableName: string): TableMeta | undefined {
-    const meta = this.metas.get(tableName);
-    return meta && structuredClone(meta);
+    return this.metas.get(tableName);
   }
 
   async putTableMeta(meta: TableMeta): Promise<void> {
@@ -98,7 +106,7 @@ class LmdbRegionStore implements RegionStore {
       this.dbs.meta.putSync(stored.TableName, stored);
       if (purge) this.recordPurge(purge);
     });
-    this.metas.set(stored.TableName, stored);
+    this.metas.set(stored.TableName, deepFreeze(stored));
     if (purge) {
       this.markDropped(purge);
       void this.runPurges().catch(() => undefined);

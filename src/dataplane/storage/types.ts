@@ -37,6 +37,7 @@ export interface WriteTx {
 
 export interface RegionStore {
   listTableNames(): string[];
+  /** The current meta, shared and deeply frozen: copy before changing (e.g. `{ ...meta, TableStatus }`). */
   getTableMeta(tableName: string): TableMeta | undefined;
   putTableMeta(meta: TableMeta): Promise<void>;
   /** Removes the table's metadata, items and index entries. */
@@ -59,4 +60,42 @@ export interface RegionStore {
 
   transact<T>(fn: (tx: WriteTx) => T): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * One record of a table's DynamoDB stream in this region: every change applied here (local
+ * writes, replicated writes, TTL deletions), as on AWS where each replica's stream also carries
+ * the writes that arrived by replication. The Streams API shapes these into AWS's Record.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_StreamRecord.html
+ */
+export interface StreamRecord {
+  /** Position in this region's change log: increasing, never reused (becomes SequenceNumber). */
+  sequence: number;
+  tableName: string;
+  /** The stream (LatestStreamLabel at the time of the change) this record belongs to. */
+  streamLabel: string;
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  keys: Item;
+  oldImage?: Item;
+  newImage?: Item;
+  /** Epoch milliseconds when the change was applied in this region. */
+  approximateCreationMs: number;
+  /** AWS's SizeBytes: size of keys plus the images the stream's view type keeps. */
+  sizeBytes: number;
+  /** The region where the write was made (this region for local writes). */
+  originRegion: string;
+  /** TTL deletions: { type: 'Service', principalId: 'dynamodb.amazonaws.com' }. */
+  userIdentity?: { type: 'Service'; principalId: string };
+}
+
+/**
+ * The stream reading part of the store (implemented by the replication engine's storage work):
+ * records are appended in the same transaction as the item change, for tables whose stream is
+ * enabled, and trimmed after the retention period (24 hours, divided by the world's time scale).
+ */
+export interface StreamLogReader {
+  /** Records of one stream with sequence > `afterSequence`, in order, at most `limit`. */
+  streamRecords(tableName: string, streamLabel: string, afterSequence: number, limit: number): StreamRecord[];
+  /** Oldest retained and newest sequence of one stream; undefined when it has no records. */
+  streamSequenceRange(tableName: string, streamLabel: string): { first: number; last: number } | undefined;
 }
