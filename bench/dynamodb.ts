@@ -2,11 +2,19 @@
  * bench:dynamodb — GetItem, PutItem (durable) and Query against one Pangea region endpoint, next to
  * the transport's ceiling (a bare Node HTTP server parsing the same JSON) and dynalite (in-memory),
  * in the same run. Each target runs in its own process; load comes from autocannon in this one.
- * Peak: 5 s with 16 connections. Then 5 s at half of Pangea's peak rate for latency percentiles.
+ * Peak: 5 s with 16 connections, after a 1 s warm-up, repeated BENCH_ROUNDS times (default 3) with
+ * the targets interleaved; the median round is reported. Then 5 s at half of Pangea's median peak
+ * rate for latency percentiles.
+ *
+ * Fairness on small machines: the load generator (this process) and the servers would otherwise
+ * fight over the same cores, so a target's score would depend on how much CPU autocannon happened
+ * to leave it. When the machine has at least two cores, this process is pinned to core 0 and
+ * every target to core 1 (Linux `taskset`): each target, bare ceiling included, gets one whole
+ * core, and the load generator another.
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,6 +22,10 @@ import autocannon from 'autocannon';
 
 type Operation = 'GetItem' | 'PutItem' | 'Query';
 const durationS = Number(process.env.BENCH_DURATION_S ?? 5);
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const warmUpS = 1;
+const loadGeneratorCore = 0;
+const targetCore = 1;
 const connections = 16;
 const partitions = 50;
 const itemsPerPartition = 20;
@@ -25,10 +37,22 @@ interface Target {
   stop(): void;
 }
 
+/** Pins a process to one core; false when pinning is unavailable (no taskset, one core). */
+function pinToCore(pid: number, core: number): boolean {
+  if (availableParallelism() < 2) return false;
+  try {
+    execFileSync('taskset', ['-pc', String(core), String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function startProcess(name: string, script: string, args: string[]): Promise<Target> {
   const child = fork(fileURLToPath(new URL(`./processes/${script}.js`, import.meta.url)), args, {
     stdio: 'inherit',
   });
+  if (child.pid !== undefined) pinToCore(child.pid, targetCore);
   return new Promise((resolve, reject) => {
     child.once('message', (message: { url: string }) =>
       resolve({ name, url: message.url, stop: () => child.kill() }),
@@ -111,12 +135,17 @@ interface Result {
   errors: number;
 }
 
-async function load(url: string, operation: Operation, overallRate?: number): Promise<Result> {
+async function load(
+  url: string,
+  operation: Operation,
+  overallRate?: number,
+  duration = durationS,
+): Promise<Result> {
   const result = await autocannon({
     url,
     method: 'POST',
     connections,
-    duration: durationS,
+    duration,
     overallRate,
     headers: headers(operation),
     requests: [{ setupRequest: (request) => ({ ...request, body: body(operation) }) }],
@@ -129,6 +158,26 @@ async function load(url: string, operation: Operation, overallRate?: number): Pr
   };
 }
 
+/** The round with the median throughput (its latencies come with it). */
+function median(results: Result[]): Result {
+  const sorted = [...results].sort((a, b) => a.requestsPerS - b.requestsPerS);
+  return sorted[Math.floor((sorted.length - 1) / 2)] as Result;
+}
+
+/** Peak throughput of every target: warm-up, then `rounds` interleaved runs, medians. */
+async function peaks(operation: Operation): Promise<Record<string, Result>> {
+  for (const target of targets) await load(target.url, operation, undefined, warmUpS);
+  const runs: Record<string, Result[]> = {};
+  for (let round = 0; round < rounds; round++) {
+    for (const target of targets) {
+      const result = await load(target.url, operation);
+      runs[target.name] = [...(runs[target.name] ?? []), result];
+    }
+  }
+  return Object.fromEntries(Object.entries(runs).map(([name, results]) => [name, median(results)]));
+}
+
+const pinned = pinToCore(process.pid, loadGeneratorCore);
 const dataDir = mkdtempSync(join(tmpdir(), 'pangea-bench-'));
 const targets = [
   await startProcess('bare HTTP', 'bare-server', ['18001']),
@@ -141,9 +190,8 @@ try {
   const rows: string[][] = [];
   const summary: string[] = [];
   for (const operation of ['GetItem', 'PutItem', 'Query'] as const) {
-    const peak: Record<string, Result> = {};
+    const peak = await peaks(operation);
     for (const target of targets) {
-      peak[target.name] = await load(target.url, operation);
       const r = peak[target.name] as Result;
       rows.push([
         operation,
@@ -177,7 +225,19 @@ try {
   const widths = [9, 20, 10, 8, 8, 8];
   const line = (cells: string[]) =>
     cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 8) : cell.padStart(widths[i] ?? 8))).join(' ');
-  console.log(`bench:dynamodb — ${connections} connections, ${durationS} s per run, latencies in ms`);
+  console.log(
+    `bench:dynamodb — ${connections} connections, ${durationS} s per run, median of ${rounds} rounds, latencies in ms`,
+  );
+  console.log(
+    pinned
+      ? `load generator pinned to core ${loadGeneratorCore}, each target to core ${targetCore}`
+      : 'not pinned (taskset unavailable or a single core): targets share cores with the load generator',
+  );
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(line(['operation', 'target', 'req/s', 'p50', 'p99', 'errors']));
   for (const row of rows) console.log(line(row));
   console.log('');

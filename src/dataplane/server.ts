@@ -6,11 +6,24 @@
  */
 import type { Logger } from 'pino';
 import { operations } from './operations/index.js';
+import { streamsOperations } from './operations/streams/index.js';
 import { startTtlSweeper } from './operations/ttl-sweeper.js';
-import type { OperationContext } from './operations/types.js';
+import type { OperationContext, ReplicationControl } from './operations/types.js';
 import { startProtocolServer } from './protocol/http-server.js';
 import type { OperationRegistry } from './protocol/target.js';
-import { openRegionStore } from './storage/index.js';
+import { epochClock, openRegionStore, type ReplicatedRegionStore } from './storage/index.js';
+
+/** What a replication engine gives the data plane; started after the store opens, closed before it closes. */
+export interface ReplicationAttachment {
+  control: ReplicationControl;
+  close(): Promise<void>;
+}
+
+/** Starts the region's replication engine over the store (absent: the data plane runs alone). */
+export type ReplicationFactory = (deps: {
+  store: ReplicatedRegionStore;
+  context: OperationContext;
+}) => Promise<ReplicationAttachment>;
 
 export interface DynamoDbServerOptions {
   host: string;
@@ -27,6 +40,10 @@ export interface DynamoDbServerOptions {
   nowMs?: () => number;
   /** How long tables stay CREATING/UPDATING/DELETING (see OperationContext); the operations' default if absent. */
   tableTransitionDelayMs?: number;
+  /** Stream records are kept this long (24 h divided by the world's time scale). */
+  streamRetentionMs?: number;
+  /** Starts the global-tables engine once the store is open; absent without replication. */
+  replication?: ReplicationFactory;
 }
 
 export interface RunningDynamoDbServer {
@@ -39,7 +56,13 @@ export const defaultAccountId = '000000000000';
 
 export async function startDynamoDbServer(options: DynamoDbServerOptions): Promise<RunningDynamoDbServer> {
   const nowMs = options.nowMs ?? Date.now;
-  const store = await openRegionStore({ dataDir: options.dataDir });
+  const store = await openRegionStore({
+    dataDir: options.dataDir,
+    regionName: options.region,
+    // The store's physical clock is the injected wall clock (versions, stream record times).
+    clock: options.nowMs ? { ...epochClock, nowMs } : epochClock,
+    ...(options.streamRetentionMs !== undefined ? { streamRetentionMs: options.streamRetentionMs } : {}),
+  });
   const context: OperationContext = {
     region: options.region,
     accountId: options.accountId ?? defaultAccountId,
@@ -50,7 +73,12 @@ export async function startDynamoDbServer(options: DynamoDbServerOptions): Promi
       : {}),
   };
   let http: Awaited<ReturnType<typeof startProtocolServer>>;
+  let replication: ReplicationAttachment | undefined;
   try {
+    if (options.replication) {
+      replication = await options.replication({ store, context });
+      context.replication = replication.control;
+    }
     http = await startProtocolServer({
       host: options.host,
       port: options.port,
@@ -58,11 +86,13 @@ export async function startDynamoDbServer(options: DynamoDbServerOptions): Promi
       logger: options.logger,
       context,
       operations: operations as OperationRegistry,
+      streamsOperations,
       verifySignatures: options.verifySignatures ?? false,
       credentials: options.credentials ?? {},
       wallClockMs: nowMs,
     });
   } catch (error) {
+    await replication?.close();
     await store.close();
     throw error;
   }
@@ -80,6 +110,7 @@ export async function startDynamoDbServer(options: DynamoDbServerOptions): Promi
       closing ??= (async () => {
         await sweeper.stop();
         await http.close();
+        await replication?.close();
         await store.close();
       })();
       return closing;

@@ -88,7 +88,7 @@ describe('regional DynamoDB endpoint (child process)', () => {
         '<UnknownOperationException/>\n',
       ],
       [
-        { ...dynamoHeaders('ListTables'), 'X-Amz-Target': 'DynamoDBStreams_20120810.ListStreams' },
+        { ...dynamoHeaders('ListTables'), 'X-Amz-Target': 'DynamoDBStreams_20120810.PutItem' },
         '{}',
         400,
         { __type: 'com.amazon.coral.service#UnknownOperationException' },

@@ -4,6 +4,11 @@
  * Operations not listed here are answered by the protocol layer as unknown.
  * The item operations come from ./items/.
  */
+import { createGlobalTable } from './global-tables/create-global-table.js';
+import { describeGlobalTable } from './global-tables/describe-global-table.js';
+import { describeGlobalTableSettings } from './global-tables/describe-global-table-settings.js';
+import { listGlobalTables } from './global-tables/list-global-tables.js';
+import { updateGlobalTable } from './global-tables/update-global-table.js';
 import { batchGetItem } from './items/batch-get-item.js';
 import { batchWriteItem } from './items/batch-write-item.js';
 import { deleteItem } from './items/delete-item.js';
@@ -51,4 +56,9 @@ export const operations: Record<string, OperationHandler> = {
   TransactGetItems: transactGetItems,
   Query: query,
   Scan: scan,
+  CreateGlobalTable: createGlobalTable,
+  UpdateGlobalTable: updateGlobalTable,
+  DescribeGlobalTable: describeGlobalTable,
+  ListGlobalTables: listGlobalTables,
+  DescribeGlobalTableSettings: describeGlobalTableSettings,
 };

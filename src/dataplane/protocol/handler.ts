@@ -84,22 +84,37 @@ function corsHeaders(req: IncomingMessage): string[] | undefined {
   return headers;
 }
 
-/** Writes a reply with the headers every DynamoDB response has. */
-export async function sendReply(
+/**
+ * Writes a reply with the headers every DynamoDB response has. Synchronous unless the body is
+ * compressed: an `async` function would put a promise and a microtask hop on every response.
+ */
+export function sendReply(
   req: IncomingMessage,
   res: ServerResponse,
   reply: Reply,
   requestId: string,
-): Promise<void> {
-  let body = reply.body;
-  const headers = ['x-amzn-RequestId', requestId, 'Content-Type', reply.contentType];
-  if (reply.compressible && body.length > compressionThresholdBytes) {
+): void | Promise<void> {
+  if (reply.compressible && reply.body.length > compressionThresholdBytes) {
     const encoding = negotiateEncoding(req.headers['accept-encoding']);
     if (encoding) {
-      body = await compress(body, encoding);
-      headers.push('Content-Encoding', encoding);
+      return compress(reply.body, encoding).then((compressed) =>
+        writeReply(req, res, reply, requestId, compressed, encoding),
+      );
     }
   }
+  writeReply(req, res, reply, requestId, reply.body, undefined);
+}
+
+function writeReply(
+  req: IncomingMessage,
+  res: ServerResponse,
+  reply: Reply,
+  requestId: string,
+  body: Buffer,
+  encoding: string | undefined,
+): void {
+  const headers = ['x-amzn-RequestId', requestId, 'Content-Type', reply.contentType];
+  if (encoding) headers.push('Content-Encoding', encoding);
   headers.push('x-amz-crc32', String(crc32(body)), 'Content-Length', String(body.length));
   const cors = corsHeaders(req);
   if (cors) headers.push(...cors);
@@ -175,29 +190,27 @@ function createRouter(options: ProtocolOptions) {
     return { target, input: parsed, contentType };
   }
 
-  return async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> => {
+  const contextFor = createContextCache(options.context);
+
+  return (req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
     const requestId = newRequestId();
     const rawType = req.headers['content-type'] ?? '';
     const semicolon = rawType.indexOf(';');
     const mediaType = (semicolon < 0 ? rawType : rawType.slice(0, semicolon)).trim().toLowerCase();
     const contentType = mediaType === 'application/json' ? 'application/json' : 'application/x-amz-json-1.0';
     let operation: string | undefined;
+    const fail = (error: unknown): void =>
+      void sendError(req, res, error, { requestId, contentType, operation, logger: options.logger });
     try {
       if (req.method === 'OPTIONS' && req.headers.origin) {
-        return await sendReply(
-          req,
-          res,
-          { statusCode: 200, body: Buffer.alloc(0), contentType, compressible: false },
-          requestId,
-        );
+        const reply = { statusCode: 200, body: Buffer.alloc(0), contentType, compressible: false };
+        settle(sendReply(req, res, reply, requestId), fail);
+        return;
       }
       if (req.method === 'GET') {
-        return await sendReply(
-          req,
-          res,
-          { statusCode: 200, body: health, contentType: 'text/plain', compressible: false },
-          requestId,
-        );
+        const reply = { statusCode: 200, body: health, contentType: 'text/plain', compressible: false };
+        settle(sendReply(req, res, reply, requestId), fail);
+        return;
       }
       if (req.method !== 'POST' || (body.length > 0 && !jsonContentTypes.has(mediaType))) {
         const reply = {
@@ -206,18 +219,51 @@ function createRouter(options: ProtocolOptions) {
           contentType: 'application/xml',
           compressible: false,
         };
-        return await sendReply(req, res, reply, requestId);
+        settle(sendReply(req, res, reply, requestId), fail);
+        return;
       }
       const call = prepare(req, body, contentType);
       operation = call.target.operation;
       // The addressed host is per request: DescribeEndpoints answers with it.
-      const host = req.headers.host;
-      const context = host ? { ...options.context, endpointHost: host } : options.context;
-      const output = await call.target.handler(context, call.input);
-      await sendReply(req, res, jsonReply(200, output, contentType), requestId);
+      const context = contextFor(req.headers.host);
+      // A handler may throw synchronously or reject: both end in `fail`. Promise.resolve returns
+      // a native promise as it is, so it costs nothing for the async handlers.
+      Promise.resolve(call.target.handler(context, call.input)).then((output) => {
+        try {
+          settle(sendReply(req, res, jsonReply(200, output, contentType), requestId), fail);
+        } catch (error) {
+          fail(error);
+        }
+      }, fail);
     } catch (error) {
-      await sendError(req, res, error, { requestId, contentType, operation, logger: options.logger });
+      fail(error);
     }
+  };
+}
+
+/** Routes a rejection of an asynchronous reply to `fail`; a synchronous reply needs nothing. */
+function settle(sent: void | Promise<void>, fail: (error: unknown) => void): void {
+  if (sent) sent.catch(fail);
+}
+
+const maxCachedHosts = 64;
+
+/**
+ * The operation context for a request's Host header. Clients send the same few hosts, so each
+ * context is built once instead of copying the shared context on every request; the cache is
+ * bounded so that arbitrary Host headers cannot grow it.
+ */
+function createContextCache(base: OperationContext): (host: string | undefined) => OperationContext {
+  const byHost = new Map<string, OperationContext>();
+  return (host) => {
+    if (!host) return base;
+    let context = byHost.get(host);
+    if (!context) {
+      context = { ...base, endpointHost: host };
+      if (byHost.size >= maxCachedHosts) byHost.clear();
+      byHost.set(host, context);
+    }
+    return context;
   };
 }
 

@@ -129,7 +129,8 @@ function authorizationParams(authorization: string): Map<string, string> {
 function splitCredential(
   credential: string,
 ): Pick<SigV4Auth, 'accessKeyId' | 'scopeDate' | 'region' | 'service' | 'terminator'> {
-  const parts = credential.replace(/\/+$/, '').split('/');
+  // Trailing slashes are ignored; the common credential has none, so skip the regex then.
+  const parts = (credential.endsWith('/') ? credential.replace(/\/+$/, '') : credential).split('/');
   if (parts.length !== 5) {
     throw protocolErrors.incompleteSignature(
       `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`,

@@ -1,6 +1,8 @@
 /** The LMDB environment of a region and its sub-databases (layout.ts describes the keys). */
 import { type Database, open, type RootDatabase } from 'lmdb';
+import type { ConflictRecord } from '../../replication/core/merge.js';
 import type { Item, TableMeta } from '../model.js';
+import type { StoredChange, StoredStreamRecord, VersionEntry } from './replication-types.js';
 
 /** Items and total item size under one storage number (a table or an index). */
 export type Stats = [itemCount: number, sizeBytes: number];
@@ -19,11 +21,23 @@ export interface Databases {
   stats: Database<Stats, number>;
   /** The number counter and pending purges. */
   system: Database<unknown, string>;
+  /** Item key → VersionEntry (version, causal context; tombstones of global tables keep their key). */
+  versions: Database<VersionEntry, Buffer>;
+  /** Tombstone version + NUL + hash of the item key → item key: tombstones in version order, for GC. */
+  tombstones: Database<Buffer, Buffer>;
+  /** Outbound replication log: sequence → StoredChange (this region's writes to replicated tables). */
+  outbound: Database<StoredChange, number>;
+  /** Stream records: [tableName, streamLabel, sequence] → StoredStreamRecord. */
+  streams: Database<StoredStreamRecord, [string, string, number]>;
+  /** Conflict log: sequence → ConflictRecord, oldest first. */
+  conflicts: Database<ConflictRecord, number>;
+  /** Replication bookkeeping: counters, clock high-water, ack watermarks, inbound progress, jobs. */
+  replication: Database<unknown, string>;
 }
 
 export function openDatabases(path: string): Databases {
   // Default sync settings on purpose: see the header of lmdb-store.ts.
-  const root = open({ path, maxDbs: 16 });
+  const root = open({ path, maxDbs: 24 });
   const binaryKeys = { keyEncoding: 'binary' as const };
   return {
     root,
@@ -33,5 +47,11 @@ export function openDatabases(path: string): Databases {
     ttl: root.openDB<Item, Buffer>({ name: 'ttl', ...binaryKeys }),
     stats: root.openDB<Stats, number>({ name: 'stats' }),
     system: root.openDB<unknown, string>({ name: 'system' }),
+    versions: root.openDB<VersionEntry, Buffer>({ name: 'versions', ...binaryKeys }),
+    tombstones: root.openDB<Buffer, Buffer>({ name: 'tombstones', ...binaryKeys }),
+    outbound: root.openDB<StoredChange, number>({ name: 'outbound' }),
+    streams: root.openDB<StoredStreamRecord, [string, string, number]>({ name: 'streams' }),
+    conflicts: root.openDB<ConflictRecord, number>({ name: 'conflicts' }),
+    replication: root.openDB<unknown, string>({ name: 'replication' }),
   };
 }

@@ -17,30 +17,79 @@
  *
  * getTableMeta is on every request's path, so metas are cached in memory; one process owns the
  * store, and the cache changes right after each meta commit.
+ *
+ * Global tables and streams (replication-tx.ts, replication-logs.ts): every item change also
+ * stores the item's version, and appends stream records and outbound changes in the same commit.
+ * The store is opened with the region's name and physical clock; it restores the HLC high-water
+ * mark and the log counters on open, and trims stream records and conflicts in the background.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database } from 'lmdb';
+import type { HlcTimestamp, HybridLogicalClock } from '../../replication/core/hlc.js';
+import type { ConflictRecord } from '../../replication/core/merge.js';
+import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { DynamoError, type Item, type TableMeta } from '../model.js';
 import { type Databases, openDatabases } from './databases.js';
 import { StorageError } from './errors.js';
 import { prefixSuccessor, storagePrefix, storedKey } from './key-codec.js';
 import { allIndexes, findIndex, ttlLogicalKey } from './layout.js';
+import { ReplicationLedger } from './ledger.js';
 import { Reader } from './reader.js';
-import type { QueryRange, RegionStore, ScanRange, WriteTx } from './types.js';
+import { type LogRetention, ReplicationLogs } from './replication-logs.js';
+import type {
+  AckWatermark,
+  ConflictQuery,
+  ItemStatesPage,
+  OutboundEntry,
+  ReplicatedRegionStore,
+  ReplicationWriteTx,
+} from './replication-types.js';
+import type { QueryRange, ScanRange, StreamRecord, WriteTx } from './types.js';
 import { TxWriter } from './write-tx.js';
 
 export interface OpenRegionStoreOptions {
   dataDir: string;
   /** Most transactions waiting for their commit; more are refused with ThrottlingException. */
   maxPendingTransactions?: number;
+  /** The region whose versions this store issues (lowercase, e.g. "eu-west-1"). Default 'local'. */
+  regionName?: string;
+  /** The region's physical wall clock in epoch ms (versions, stream times). Default Date.now. */
+  clock?: Clock;
+  /** Stream records are kept this long (AWS: 24 hours; the world divides it by its time scale). */
+  streamRetentionMs?: number;
+  /** Conflict records kept: at most this many, none older than conflictRetentionMs. */
+  maxConflicts?: number;
+  conflictRetentionMs?: number;
 }
+
+const dayMs = 24 * 60 * 60 * 1000;
+const defaultRetention: LogRetention = {
+  streamRetentionMs: dayMs,
+  maxConflicts: 10_000,
+  conflictRetentionMs: 7 * dayMs,
+};
+const maxMaintenanceIntervalMs = 60_000;
+const minMaintenanceIntervalMs = 250;
+
+/** Epoch milliseconds with real timers: the default physical clock of a store. */
+export const epochClock: Clock = {
+  nowMs: () => Date.now(),
+  setTimer(callback, delayMs) {
+    return { id: setTimeout(callback, Math.max(0, delayMs)) };
+  },
+  clearTimer(handle: TimerHandle) {
+    clearTimeout(handle.id as NodeJS.Timeout);
+  },
+};
 
 const defaultMaxPendingTransactions = 16_384;
 const purgeChunkSize = 1000;
 const maxStaleTtlEntries = 1000;
 const nextNumberKey = 'nextNumber';
 const purgeKeyPrefix = 'purge:';
+/** Engine-owned keys in the replication sub-database. */
+const engineStatePrefix = 'engine:';
 const storeFileName = 'region.mdb';
 
 /** What a purge deletes: items and TTL entries of tables, entries of indexes, and their counters. */
@@ -49,13 +98,21 @@ interface PurgeRecord {
   indexIds: number[];
 }
 
-export async function openRegionStore(options: OpenRegionStoreOptions): Promise<RegionStore> {
+export async function openRegionStore(options: OpenRegionStoreOptions): Promise<ReplicatedRegionStore> {
   await mkdir(options.dataDir, { recursive: true });
+  const dbs = openDatabases(join(options.dataDir, storeFileName));
   const store = new LmdbRegionStore(
-    openDatabases(join(options.dataDir, storeFileName)),
+    dbs,
     options.maxPendingTransactions ?? defaultMaxPendingTransactions,
+    new ReplicationLedger(dbs, options.regionName ?? 'local', options.clock ?? epochClock),
+    {
+      streamRetentionMs: options.streamRetentionMs ?? defaultRetention.streamRetentionMs,
+      maxConflicts: options.maxConflicts ?? defaultRetention.maxConflicts,
+      conflictRetentionMs: options.conflictRetentionMs ?? defaultRetention.conflictRetentionMs,
+    },
   );
   store.resumePurges();
+  store.startMaintenance();
   return store;
 }
 
@@ -69,8 +126,11 @@ function deepFreeze<T>(value: T): T {
 
 const indexIdsOf = (meta: TableMeta): number[] => allIndexes(meta).map((index) => index.indexId);
 
-class LmdbRegionStore implements RegionStore {
+class LmdbRegionStore implements ReplicatedRegionStore {
   private readonly metas = new Map<string, TableMeta>();
+  private readonly logs: ReplicationLogs;
+  private maintenanceTimer: NodeJS.Timeout | undefined;
+  private maintaining: Promise<void> | undefined;
   /** Storage numbers whose data is purged or being purged (never reused, so never removed). */
   private readonly dropped = new Set<number>();
   private readonly reader: Reader;
@@ -83,8 +143,11 @@ class LmdbRegionStore implements RegionStore {
   constructor(
     private readonly dbs: Databases,
     private readonly maxPendingTransactions: number,
+    private readonly ledger: ReplicationLedger,
+    private readonly retention: LogRetention,
   ) {
     this.reader = new Reader(dbs);
+    this.logs = new ReplicationLogs(dbs, (action) => this.write(action));
     for (const { key, value } of dbs.meta.getRange()) this.metas.set(key, deepFreeze(value));
     for (const { value } of this.purgeRecords()) this.markDropped(value);
   }
@@ -159,6 +222,10 @@ class LmdbRegionStore implements RegionStore {
   }
 
   transact<T>(fn: (tx: WriteTx) => T): Promise<T> {
+    return this.transactReplicated(fn);
+  }
+
+  transactReplicated<T>(fn: (tx: ReplicationWriteTx) => T): Promise<T> {
     if (this.pendingTransactions >= this.maxPendingTransactions) {
       return Promise.reject(
         new DynamoError(
@@ -169,7 +236,7 @@ class LmdbRegionStore implements RegionStore {
     }
     this.pendingTransactions++;
     return this.write(() => {
-      const writer = new TxWriter(this.dbs, this.dropped);
+      const writer = new TxWriter(this.dbs, this.dropped, this.ledger);
       try {
         const result = fn(writer);
         writer.finish();
@@ -182,9 +249,119 @@ class LmdbRegionStore implements RegionStore {
     });
   }
 
+  get regionName(): string {
+    return this.ledger.region;
+  }
+
+  get hlc(): HybridLogicalClock {
+    return this.ledger.hlc;
+  }
+
+  wallClockMs(): number {
+    return this.ledger.wallClockMs();
+  }
+
+  streamRecords(
+    tableName: string,
+    streamLabel: string,
+    afterSequence: number,
+    limit: number,
+  ): StreamRecord[] {
+    return this.logs.streamRecords(tableName, streamLabel, afterSequence, limit);
+  }
+
+  streamSequenceRange(tableName: string, streamLabel: string): { first: number; last: number } | undefined {
+    return this.logs.streamSequenceRange(tableName, streamLabel);
+  }
+
+  outboundHighSequence(): number {
+    return this.ledger.current().outboundHigh;
+  }
+
+  destinedTotal(peer: string): number {
+    return this.ledger.current().destined[peer] ?? 0;
+  }
+
+  outboundEntries(afterSequence: number, limit: number): OutboundEntry[] {
+    return this.logs.outboundEntries(afterSequence, limit);
+  }
+
+  ackWatermark(peer: string): AckWatermark {
+    return this.logs.ackWatermark(peer);
+  }
+
+  saveAckWatermark(peer: string, watermark: AckWatermark): Promise<void> {
+    return this.logs.saveAckWatermark(peer, watermark);
+  }
+
+  truncateOutbound(sequence: number): Promise<void> {
+    return this.logs.truncateOutbound(sequence);
+  }
+
+  inboundSequence(origin: string): number {
+    return this.logs.inboundSequence(origin);
+  }
+
+  itemStates(table: TableMeta, cursor: string | undefined, limit: number): ItemStatesPage {
+    return this.logs.itemStates(table, cursor, limit);
+  }
+
+  conflicts(query: ConflictQuery): ConflictRecord[] {
+    return this.logs.conflicts(query);
+  }
+
+  collectTombstones(stableFrontier: HlcTimestamp, limit: number): Promise<number> {
+    return this.logs.collectTombstones(stableFrontier, limit);
+  }
+
+  getReplicationState(key: string): unknown {
+    return this.dbs.replication.get(`${engineStatePrefix}${key}`);
+  }
+
+  listReplicationState(prefix: string): { key: string; value: unknown }[] {
+    const start = `${engineStatePrefix}${prefix}`;
+    const found: { key: string; value: unknown }[] = [];
+    for (const { key, value } of this.dbs.replication.getRange({ start, end: `${start}\uffff` })) {
+      found.push({ key: key.slice(engineStatePrefix.length), value });
+    }
+    return found;
+  }
+
+  putReplicationState(key: string, value: unknown | undefined): Promise<void> {
+    return this.write(() => {
+      if (value === undefined) this.dbs.replication.removeSync(`${engineStatePrefix}${key}`);
+      else this.dbs.replication.putSync(`${engineStatePrefix}${key}`, value);
+    });
+  }
+
+  /** Trims stream records and conflicts periodically (a fraction of the retention, at most a minute). */
+  startMaintenance(): void {
+    const intervalMs = Math.min(
+      maxMaintenanceIntervalMs,
+      Math.max(minMaintenanceIntervalMs, this.retention.streamRetentionMs / 20),
+    );
+    this.maintenanceTimer = setInterval(() => {
+      if (this.maintaining || this.closing) return;
+      this.maintaining = this.runMaintenance()
+        .catch(() => undefined)
+        .finally(() => {
+          this.maintaining = undefined;
+        });
+    }, intervalMs);
+    this.maintenanceTimer.unref();
+  }
+
+  /** One pass of log trimming (also called by tests). */
+  async runMaintenance(): Promise<void> {
+    const nowMs = this.ledger.wallClockMs();
+    await this.logs.trimStreams(nowMs, this.retention.streamRetentionMs);
+    await this.logs.trimConflicts(nowMs, this.retention);
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await Promise.allSettled([this.purging, this.pruningTtl]);
+      if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
+      await Promise.allSettled([this.purging, this.pruningTtl, this.maintaining]);
       await this.dbs.root.committed;
       await this.dbs.root.close();
     })();
@@ -239,6 +416,7 @@ class LmdbRegionStore implements RegionStore {
     for (const tableNumber of record.tableNumbers) {
       if (!(await this.purgePrefix(this.dbs.items, tableNumber))) return;
       if (!(await this.purgePrefix(this.dbs.ttl, tableNumber))) return;
+      if (!(await this.purgePrefix(this.dbs.versions, tableNumber))) return;
     }
     for (const indexId of record.indexIds) if (!(await this.purgePrefix(this.dbs.entries, indexId))) return;
     await this.write(() => {
@@ -249,7 +427,7 @@ class LmdbRegionStore implements RegionStore {
   }
 
   /** Deletes every key under the storage number, a chunk per commit; false if stopped by close. */
-  private async purgePrefix(db: Database<Item, Buffer>, storageNumber: number): Promise<boolean> {
+  private async purgePrefix<V>(db: Database<V, Buffer>, storageNumber: number): Promise<boolean> {
     const start = storagePrefix(storageNumber);
     const end = prefixSuccessor(start);
     for (;;) {

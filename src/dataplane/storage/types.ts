@@ -6,6 +6,7 @@
  * If the callback throws, nothing it wrote is kept and the promise rejects with that error.
  */
 import type { AttributeValue, Item, TableMeta } from '../model.js';
+import type { WriteOptions } from './replication-types.js';
 
 export type SortKeyCondition =
   | { op: 'EQ' | 'LT' | 'LE' | 'GT' | 'GE' | 'BEGINS_WITH'; value: AttributeValue }
@@ -30,9 +31,13 @@ export interface ScanRange {
 
 export interface WriteTx {
   getItem(table: TableMeta, key: Item): Item | undefined;
-  /** Replaces the whole item; maintains every index and the TTL index. */
-  putItem(table: TableMeta, item: Item): void;
-  deleteItem(table: TableMeta, key: Item): void;
+  /**
+   * Replaces the whole item; maintains every index and the TTL index, and records the change for
+   * global tables and streams (see WriteOptions: `rebuildOnly` for index rebuilds).
+   */
+  putItem(table: TableMeta, item: Item, options?: WriteOptions): void;
+  /** Deletes the item; `ttlExpiry` marks a TTL deletion (its stream record names the TTL service). */
+  deleteItem(table: TableMeta, key: Item, options?: WriteOptions): void;
 }
 
 export interface RegionStore {

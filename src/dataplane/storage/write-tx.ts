@@ -3,7 +3,12 @@
  * transaction, so its reads see its own writes; every put and delete also maintains the index
  * entries of every GSI and LSI in the given meta (sparse, projected), the TTL index and the
  * per-table/index counters. Counter changes are summed in memory and written once at the end.
+ *
+ * Global tables (replication-tx.ts does the work): every put/delete also stores the item's
+ * version and causal context, appends a stream record when the table's stream is on, and, for a
+ * table with other replicas, appends a ChangeRecord to the outbound log, all in this transaction.
  */
+import type { ChangeRecord } from '../../replication/core/change.js';
 import type { IndexMeta, Item, TableMeta } from '../model.js';
 import { resourceNotFound } from '../model.js';
 import { itemSizeBytes } from '../values/index.js';
@@ -18,43 +23,75 @@ import {
   tableLogicalKey,
   ttlLogicalKey,
 } from './layout.js';
-import type { WriteTx } from './types.js';
+import type { ReplicationLedger } from './ledger.js';
+import { ReplicationRecorder } from './replication-tx.js';
+import type { ApplyResult, ReplicationWriteTx, WriteOptions } from './replication-types.js';
 
-export class TxWriter implements WriteTx {
+export class TxWriter implements ReplicationWriteTx {
   private readonly statDeltas = new Map<number, Stats>();
+  private readonly recorder: ReplicationRecorder;
   private active = true;
 
   constructor(
     private readonly dbs: Databases,
     /** Storage numbers of dropped tables and indexes: writes must not leave data under them. */
     private readonly dropped: ReadonlySet<number>,
-  ) {}
+    ledger: ReplicationLedger,
+  ) {
+    this.recorder = new ReplicationRecorder(dbs, ledger, {
+      putImage: (table, storageKey, item, previous) => this.putImage(table, storageKey, item, previous),
+      removeImage: (table, storageKey, previous) => this.removeImage(table, storageKey, previous),
+    });
+  }
 
   getItem(table: TableMeta, key: Item): Item | undefined {
     this.checkActive();
     return this.dbs.items.get(storedKey(tableLogicalKey(table, key)));
   }
 
-  putItem(table: TableMeta, item: Item): void {
+  putItem(table: TableMeta, item: Item, options?: WriteOptions): void {
     this.checkWritable(table);
     const key = storedKey(tableLogicalKey(table, item));
     const previous = this.dbs.items.get(key);
-    if (previous) this.removeDerived(table, previous);
-    this.dbs.items.putSync(key, item);
-    this.addDerived(table, item);
+    this.putImage(table, key, item, previous);
+    if (!options?.rebuildOnly) this.recorder.recordLocal(table, key, previous, item, false);
   }
 
-  deleteItem(table: TableMeta, key: Item): void {
+  deleteItem(table: TableMeta, key: Item, options?: WriteOptions): void {
     this.checkWritable(table);
     const storageKey = storedKey(tableLogicalKey(table, key));
     const previous = this.dbs.items.get(storageKey);
     if (!previous) return;
+    this.removeImage(table, storageKey, previous);
+    if (!options?.rebuildOnly)
+      this.recorder.recordLocal(table, storageKey, previous, undefined, options?.ttlExpiry === true);
+  }
+
+  applyChange(table: TableMeta, change: ChangeRecord): ApplyResult {
+    this.checkWritable(table);
+    const storageKey = storedKey(tableLogicalKey(table, change.key));
+    return this.recorder.applyRemote(table, storageKey, this.dbs.items.get(storageKey), change);
+  }
+
+  setInboundSequence(origin: string, sequence: number): void {
+    this.checkActive();
+    this.recorder.setInboundSequence(origin, sequence);
+  }
+
+  private putImage(table: TableMeta, storageKey: Buffer, item: Item, previous: Item | undefined): void {
+    if (previous) this.removeDerived(table, previous);
+    this.dbs.items.putSync(storageKey, item);
+    this.addDerived(table, item);
+  }
+
+  private removeImage(table: TableMeta, storageKey: Buffer, previous: Item): void {
     this.dbs.items.removeSync(storageKey);
     this.removeDerived(table, previous);
   }
 
-  /** Writes the summed counter changes; call once, after the callback returned. */
+  /** Writes the summed counter changes and the log counters; call once, after the callback returned. */
   finish(): void {
+    this.recorder.finish();
     for (const [storageNumber, [countDelta, sizeDelta]] of this.statDeltas) {
       if (countDelta === 0 && sizeDelta === 0) continue;
       const [itemCount, sizeBytes] = this.dbs.stats.get(storageNumber) ?? [0, 0];

@@ -63,7 +63,7 @@ function bindList(value: unknown, bindElement: (element: unknown) => void): void
 export function bindValueMap(value: unknown, depth: number): void {
   if (Array.isArray(value)) throw serializationError(bindingMessages.listWhereMapExpected);
   if (!isJsonRecord(value)) throw serializationError(bindingMessages.scalarWhereCollectionExpected);
-  for (const member of Object.values(value)) bindValue(member, depth);
+  for (const name in value) if (Object.hasOwn(value, name)) bindValue(value[name], depth);
 }
 
 /** Checkers for each AttributeValue member, by type key; members AWS does not know are ignored. */
@@ -88,7 +88,9 @@ export function bindValue(value: unknown, depth = 1): void {
   if (value === null || value === undefined || depth > maxNestingDepth + 1) return;
   if (Array.isArray(value)) throw serializationError(bindingMessages.listWhereValueExpected);
   if (!isJsonRecord(value)) throw serializationError(bindingMessages.scalarWhereValueExpected);
-  for (const [type, member] of Object.entries(value)) {
+  for (const type in value) {
+    if (!Object.hasOwn(value, type)) continue;
+    const member = value[type];
     if (member !== null && Object.hasOwn(memberBinders, type)) memberBinders[type]!(member, depth);
   }
 }

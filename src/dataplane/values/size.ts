@@ -44,10 +44,17 @@ function listSizeBytes(elements: AttributeValue[]): number {
 }
 
 function mapSizeBytes(members: Item): number {
-  const memberSizes = Object.entries(members).map(
-    ([name, member]) => utf8LengthBytes(name) + valueSizeBytes(member) + elementOverheadBytes,
-  );
-  return containerOverheadBytes + sum(memberSizes);
+  return containerOverheadBytes + attributesSizeBytes(members, elementOverheadBytes);
+}
+
+/** Names plus values of every attribute, and `overheadBytes` each; a loop, as it runs per item. */
+function attributesSizeBytes(attributes: Item, overheadBytes: number): number {
+  let total = 0;
+  for (const name in attributes) {
+    if (!Object.hasOwn(attributes, name)) continue;
+    total += utf8LengthBytes(name) + valueSizeBytes(attributes[name] as AttributeValue) + overheadBytes;
+  }
+  return total;
 }
 
 /** Size of a value alone, without the name of the attribute holding it. */
@@ -65,5 +72,5 @@ export function valueSizeBytes(value: AttributeValue): number {
 
 /** AWS's item size in bytes: every attribute's name plus its value. */
 export function itemSizeBytes(item: Item): number {
-  return sum(Object.entries(item).map(([name, value]) => utf8LengthBytes(name) + valueSizeBytes(value)));
+  return attributesSizeBytes(item, 0);
 }

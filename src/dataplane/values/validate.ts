@@ -25,17 +25,23 @@ export const attributeTypes: readonly AttributeType[] = [
   'NULL',
 ];
 
-const isAttributeType = (key: string): key is AttributeType =>
-  (attributeTypes as readonly string[]).includes(key);
+const attributeTypeSet: ReadonlySet<string> = new Set(attributeTypes);
 
-/** The single type a bound value carries; AWS ignores members it does not know. */
+/**
+ * The single type a bound value carries; AWS ignores members it does not know. A plain loop:
+ * this runs for every attribute of every request, so it allocates nothing.
+ */
 function typeOf(value: unknown): AttributeType {
-  const present = isJsonRecord(value)
-    ? Object.keys(value).filter((key) => isAttributeType(key) && value[key] !== null)
-    : [];
-  if (present.length === 0) throw validationError(valueMessages.empty);
-  if (present.length > 1) throw validationError(valueMessages.moreThanOneType);
-  return present[0] as AttributeType;
+  let found: AttributeType | undefined;
+  if (isJsonRecord(value)) {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key) || !attributeTypeSet.has(key) || value[key] === null) continue;
+      if (found !== undefined) throw validationError(valueMessages.moreThanOneType);
+      found = key as AttributeType;
+    }
+  }
+  if (found === undefined) throw validationError(valueMessages.empty);
+  return found;
 }
 
 /** Set members must be distinct after normalisation; AWS quotes the members as they were sent. */
@@ -58,10 +64,21 @@ function normaliseSet(members: string[], setType: 'SS' | 'NS' | 'BS'): string[] 
 }
 
 function normaliseMap(members: Record<string, unknown>, depth: number): Record<string, AttributeValue> {
-  // Object.fromEntries defines own properties, so a "__proto__" attribute stays an attribute.
-  return Object.fromEntries(
-    Object.entries(members).map(([name, member]) => [name, normaliseValue(member, depth)]),
-  );
+  const normalised: Record<string, AttributeValue> = {};
+  for (const name in members) {
+    if (!Object.hasOwn(members, name)) continue;
+    const value = normaliseValue(members[name], depth);
+    // A "__proto__" attribute must stay an own attribute, not become the copy's prototype.
+    if (name === '__proto__') {
+      Object.defineProperty(normalised, name, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else normalised[name] = value;
+  }
+  return normalised;
 }
 
 function normaliseValue(value: unknown, depth: number): AttributeValue {
@@ -115,6 +132,6 @@ export function validateItem(item: unknown): Item {
   if (item === null || item === undefined) return {};
   bindValueMap(item, 1);
   const attributes = item as Record<string, unknown>;
-  Object.keys(attributes).forEach(checkAttributeName);
+  for (const name in attributes) if (Object.hasOwn(attributes, name)) checkAttributeName(name);
   return normaliseMap(attributes, 1);
 }

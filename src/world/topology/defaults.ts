@@ -97,4 +97,63 @@ global:
   dnsPort: 8053
   acceleratorPort: 8080
   dashboardPort: 7701
+
+# The global traffic layer, in the AWS APIs' own field names. Leave a part out and Pangea generates
+# it from the regions, exactly as written below for the default regions.
+traffic:
+  # Route 53 health checks (HealthCheckConfig), probed from every client location through the WAN.
+  # Default: one per region, HTTP on its load balancer port, path /health. RequestInterval (10|30 s,
+  # aws-defaults only) and FailureThreshold (1-10) default to the timing profile.
+  healthChecks:
+    - { Id: us-east-1-alb, Type: HTTP, TargetRegion: us-east-1, ResourcePath: /health }
+    - { Id: eu-west-1-alb, Type: HTTP, TargetRegion: eu-west-1, ResourcePath: /health }
+    - { Id: ap-south-1-alb, Type: HTTP, TargetRegion: ap-south-1, ResourcePath: /health }
+
+  # Route 53 hosted zones, served on global.host:global.dnsPort (UDP and TCP). Every zone also gets
+  # one A record per region, <region>-alb.<zone> -> the region's WAN face 127.0.<n>.2, carrying the
+  # health check <region>-alb (so EvaluateTargetHealth follows it). Records without TTL get
+  # timing.dnsTtlSeconds.
+  hostedZones:
+    - Name: example.com
+      ResourceRecordSets:
+        - Name: app.example.com
+          Type: A
+          SetIdentifier: us-east-1
+          Region: us-east-1
+          AliasTarget: { DNSName: us-east-1-alb.example.com, EvaluateTargetHealth: true }
+        - Name: app.example.com
+          Type: A
+          SetIdentifier: eu-west-1
+          Region: eu-west-1
+          AliasTarget: { DNSName: eu-west-1-alb.example.com, EvaluateTargetHealth: true }
+        - Name: app.example.com
+          Type: A
+          SetIdentifier: ap-south-1
+          Region: ap-south-1
+          AliasTarget: { DNSName: ap-south-1-alb.example.com, EvaluateTargetHealth: true }
+
+  # Global Accelerator on global.host. EndpointId is <region>:loadBalancer or <region>:dynamodb.
+  # Pangea extensions per listener: ProxyMode TCP|HTTP, PassiveFailover { Enabled, RetryIdempotent }.
+  accelerator:
+    Name: pangea
+    Listeners:
+      - Protocol: TCP
+        PortRanges: [{ FromPort: 8080, ToPort: 8080 }]
+        ClientAffinity: NONE
+        EndpointGroups:
+          - EndpointGroupRegion: us-east-1
+            TrafficDialPercentage: 100
+            HealthCheckProtocol: HTTP
+            HealthCheckPath: /health
+            EndpointConfigurations: [{ EndpointId: "us-east-1:loadBalancer", Weight: 128 }]
+          - EndpointGroupRegion: eu-west-1
+            TrafficDialPercentage: 100
+            HealthCheckProtocol: HTTP
+            HealthCheckPath: /health
+            EndpointConfigurations: [{ EndpointId: "eu-west-1:loadBalancer", Weight: 128 }]
+          - EndpointGroupRegion: ap-south-1
+            TrafficDialPercentage: 100
+            HealthCheckProtocol: HTTP
+            HealthCheckPath: /health
+            EndpointConfigurations: [{ EndpointId: "ap-south-1:loadBalancer", Weight: 128 }]
 `;

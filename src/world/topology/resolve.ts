@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { regionAddress, regionWanAddress } from './addresses.js';
 import { defaultGlobal, defaultServices, defaultTopologyYaml, timingProfiles } from './defaults.js';
 import { awsRttTable } from './rtt-table.js';
+import { type BaseTopology, type RawTraffic, resolveTraffic } from './traffic.js';
 import type { LinkOverride, LocationSpec, ServicesSpec, TimingProfileName, Topology } from './types.js';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -24,6 +25,7 @@ export interface RawTopology {
   };
   services?: DeepPartial<ServicesSpec>;
   global?: Partial<Topology['global']>;
+  traffic?: RawTraffic;
 }
 
 let defaultRaw: RawTopology | undefined;
@@ -47,6 +49,12 @@ function mergeServices(...layers: Array<DeepPartial<ServicesSpec> | undefined>):
 }
 
 export function resolveTopology(raw: RawTopology, source: string): Topology {
+  const base = resolveBaseTopology(raw, source);
+  return { ...base, traffic: resolveTraffic(raw.traffic, base) };
+}
+
+/** Everything but the traffic section, which is validated and resolved against this. */
+export function resolveBaseTopology(raw: RawTopology, source: string): BaseTopology {
   const fallback = defaultRawTopology();
   const table = awsRttTable();
   const profile = raw.timing?.profile ?? 'fast';

@@ -140,5 +140,15 @@ export const topologySchema = {
         dashboardPort: port,
       },
     },
+    // Shapes only: the traffic libraries validate the contents (see traffic.ts).
+    traffic: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        healthChecks: { type: 'array' },
+        hostedZones: { type: 'array' },
+        accelerator: { type: 'object' },
+      },
+    },
   },
 } as const;

@@ -1,4 +1,7 @@
 /** The resolved world description every component reads (the YAML file with defaults applied). */
+import type { AcceleratorConfig } from '../../traffic/accelerator/types.js';
+import type { HostedZone } from '../../traffic/dns/types.js';
+import type { HealthCheckConfig } from '../../traffic/health/types.js';
 
 export interface Coordinates {
   lat: number;
@@ -80,6 +83,14 @@ export interface GlobalSpec {
   dashboardPort: number;
 }
 
+/** The global traffic layer (`traffic:`), AWS field names; see topology/traffic.ts for the defaults. */
+export interface TrafficSpec {
+  healthChecks: HealthCheckConfig[];
+  /** As served: default TTLs applied and the `<region>-alb.<zone>` records added. */
+  hostedZones: HostedZone[];
+  accelerator: AcceleratorConfig;
+}
+
 export interface Topology {
   /** The file it was read from, for messages. */
   source: string;
@@ -89,4 +100,5 @@ export interface Topology {
   wan: WanSpec;
   timing: TimingSpec;
   global: GlobalSpec;
+  traffic: TrafficSpec;
 }

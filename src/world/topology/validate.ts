@@ -2,8 +2,9 @@
 import { didYouMean } from '../../shared/text.js';
 import { type Cidr, cidrsOverlap, loopbackSpace, parseCidr, regionSpace } from './addresses.js';
 import type { Problem } from './load.js';
-import { defaultRawTopology, type RawTopology, resolveTopology } from './resolve.js';
+import { defaultRawTopology, type RawTopology, resolveBaseTopology } from './resolve.js';
 import { awsRttTable } from './rtt-table.js';
+import { trafficProblems } from './traffic.js';
 
 export function semanticProblems(raw: RawTopology): Problem[] {
   const problems: Problem[] = [];
@@ -11,6 +12,8 @@ export function semanticProblems(raw: RawTopology): Problem[] {
   const locationNames = checkLocations(raw, problems);
   checkLinks(raw, [...regionNames, ...locationNames], problems);
   if (problems.length === 0) checkPorts(raw, problems);
+  // The traffic libraries validate against the resolved regions, locations and timing.
+  if (problems.length === 0) problems.push(...trafficProblems(raw.traffic, resolveBaseTopology(raw, '')));
   return problems;
 }
 
@@ -100,7 +103,7 @@ function checkLinks(raw: RawTopology, endpoints: string[], problems: Problem[]):
 
 /** Global ports must be distinct; a region's own ports must be distinct (regions have their own addresses). */
 function checkPorts(raw: RawTopology, problems: Problem[]): void {
-  const topology = resolveTopology(raw, '');
+  const topology = resolveBaseTopology(raw, '');
   const globalPorts = new Map<number, string>();
   for (const [name, port] of Object.entries(topology.global)) {
     if (name === 'host' || typeof port !== 'number') continue;

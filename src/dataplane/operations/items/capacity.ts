@@ -13,6 +13,9 @@ import { allIndexes, inIndex, keyAttributeNames } from './keys.js';
 export const returnConsumedCapacityValues = ['INDEXES', 'TOTAL', 'NONE'] as const;
 export type ReturnConsumedCapacity = (typeof returnConsumedCapacityValues)[number];
 
+/** Whether the response carries ConsumedCapacity: otherwise metering is work nobody sees. */
+export const reportsCapacity = (mode: string | undefined): boolean => mode === 'TOTAL' || mode === 'INDEXES';
+
 export type ReadConsistency = 'eventual' | 'strong' | 'transactional';
 
 const readUnitBytes = 4096;

@@ -78,6 +78,12 @@ export interface ParameterUse {
 export const presentMembers = (input: Record<string, unknown>, candidates: string[]): string[] =>
   candidates.filter((name) => input[name] !== undefined && input[name] !== null);
 
+/** Whether the request carries any of `names` (JSON null counts as absent); allocates nothing. */
+export function anyMemberPresent(input: Record<string, unknown>, names: readonly string[]): boolean {
+  for (const name of names) if (input[name] !== undefined && input[name] !== null) return true;
+  return false;
+}
+
 /**
  * AWS's rules for combining expression and legacy parameters and the attribute maps, checked in
  * its order; returns the scope the expressions are parsed in.

@@ -66,7 +66,7 @@ export const expireItems: ExpireItems = async (ctx, table, nowMs, limit) => {
       // The item may have been rewritten with a later TTL since the scan.
       const current = tx.getItem(table, key);
       if (current && isExpired(current, attributeName, nowMs)) {
-        tx.deleteItem(table, key);
+        tx.deleteItem(table, key, { ttlExpiry: true });
         deleted++;
       }
     }

@@ -10,12 +10,13 @@ import {
   CapacityMeter,
   type ReturnConsumedCapacity,
   readUnits,
+  reportsCapacity,
   returnConsumedCapacityValues,
 } from './capacity.js';
 import {
+  anyMemberPresent,
   assertScopeUsed,
   checkItemTableName,
-  compact,
   expressionScope,
   presentMembers,
   readExpressionMaps,
@@ -37,6 +38,35 @@ export const getItem: OperationHandler = async (ctx, input) => {
   constraints.oneOf('returnConsumedCapacity', returnConsumedCapacity, returnConsumedCapacityValues);
   constraints.throwIfAny();
 
+  const projection = anyMemberPresent(input, expressionMembers) ? readProjectionOf(input) : undefined;
+
+  const table = requireItemTable(ctx, tableName ?? '');
+  const key = validateKey(table, rawKey, 'key');
+  const item = ctx.store.getItem(table, key);
+  // Built member by member (not through `compact`): only what AWS sends, in its order.
+  const output: Record<string, unknown> = {};
+  if (item) output.Item = applyProjection(item, projection);
+  if (reportsCapacity(returnConsumedCapacity)) {
+    // Capacity is charged on the whole item, not the projection.
+    const meter = new CapacityMeter(table.TableName);
+    meter.addTable(readUnits(item ? itemSizeBytes(item) : 0, consistentRead ? 'strong' : 'eventual'));
+    output.ConsumedCapacity = meter.build(returnConsumedCapacity);
+  }
+  return output;
+};
+
+/**
+ * Members that take part in GetItem's expression rules. Without any there is nothing to reject
+ * and no projection, so the common plain GetItem skips those checks.
+ */
+const expressionMembers = [
+  'ProjectionExpression',
+  'AttributesToGet',
+  'ExpressionAttributeNames',
+  'ExpressionAttributeValues',
+] as const;
+
+function readProjectionOf(input: Record<string, unknown>) {
   const scope = expressionScope(
     {
       expressions: presentMembers(input, ['ProjectionExpression']),
@@ -46,14 +76,5 @@ export const getItem: OperationHandler = async (ctx, input) => {
   );
   const projection = readProjection(input, scope);
   assertScopeUsed(scope);
-
-  const table = requireItemTable(ctx, tableName ?? '');
-  const key = validateKey(table, rawKey, 'key');
-  const item = ctx.store.getItem(table, key);
-  const meter = new CapacityMeter(table.TableName);
-  meter.addTable(readUnits(item ? itemSizeBytes(item) : 0, consistentRead ? 'strong' : 'eventual'));
-  return compact({
-    Item: item ? applyProjection(item, projection) : undefined,
-    ConsumedCapacity: meter.build(returnConsumedCapacity),
-  });
-};
+  return projection;
+}

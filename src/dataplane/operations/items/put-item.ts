@@ -7,12 +7,12 @@ import { validationError } from '../../model.js';
 import { validateItem } from '../../values/index.js';
 import { Constraints, member } from '../tables/validation.js';
 import type { OperationHandler } from '../types.js';
-import { CapacityMeter } from './capacity.js';
+import { CapacityMeter, reportsCapacity } from './capacity.js';
 import {
+  anyMemberPresent,
   assertScopeUsed,
   checkCondition,
   checkItemSize,
-  compact,
   expressionScope,
   itemCollectionMetrics,
   presentMembers,
@@ -38,6 +38,44 @@ export const putItem: OperationHandler = async (ctx, input) => {
     throw validationError('ReturnValues can only be ALL_OLD or NONE');
   }
   const item = validateItem(rawItem);
+  const condition = anyMemberPresent(input, conditionMembers) ? readConditionOf(input) : undefined;
+
+  const table = requireItemTable(ctx, options.tableName);
+  validateItemKeys(table, item);
+  checkItemSize(item);
+
+  const key = extractKey(table, item);
+  const old = await ctx.store.transact((tx) => {
+    const stored = tx.getItem(table, key);
+    checkCondition(condition, stored, options.returnValuesOnConditionCheckFailure);
+    tx.putItem(table, item);
+    return stored;
+  });
+  // Built member by member (not through `compact`): only what AWS sends, in its order.
+  const output: Record<string, unknown> = {};
+  if (options.returnValues === 'ALL_OLD' && old !== undefined) output.Attributes = old;
+  if (reportsCapacity(options.returnConsumedCapacity)) {
+    const meter = new CapacityMeter(table.TableName);
+    meter.addWrite(table, old, item);
+    output.ConsumedCapacity = meter.build(options.returnConsumedCapacity);
+  }
+  if (options.returnItemCollectionMetrics === 'SIZE') {
+    const metrics = itemCollectionMetrics(ctx, table, key);
+    if (metrics !== undefined) output.ItemCollectionMetrics = metrics;
+  }
+  return output;
+};
+
+/** Members that take part in PutItem's condition rules; without any there is nothing to check. */
+const conditionMembers = [
+  'ConditionExpression',
+  'Expected',
+  'ConditionalOperator',
+  'ExpressionAttributeNames',
+  'ExpressionAttributeValues',
+] as const;
+
+function readConditionOf(input: Record<string, unknown>) {
   const scope = expressionScope(
     {
       expressions: presentMembers(input, ['ConditionExpression']),
@@ -47,24 +85,5 @@ export const putItem: OperationHandler = async (ctx, input) => {
   );
   const condition = readCondition(input, scope);
   assertScopeUsed(scope);
-
-  const table = requireItemTable(ctx, options.tableName);
-  validateItemKeys(table, item);
-  checkItemSize(item);
-
-  const key = extractKey(table, item);
-  const meter = new CapacityMeter(table.TableName);
-  const old = await ctx.store.transact((tx) => {
-    const stored = tx.getItem(table, key);
-    checkCondition(condition, stored, options.returnValuesOnConditionCheckFailure);
-    tx.putItem(table, item);
-    return stored;
-  });
-  meter.addWrite(table, old, item);
-  return compact({
-    Attributes: options.returnValues === 'ALL_OLD' ? old : undefined,
-    ConsumedCapacity: meter.build(options.returnConsumedCapacity),
-    ItemCollectionMetrics:
-      options.returnItemCollectionMetrics === 'SIZE' ? itemCollectionMetrics(ctx, table, key) : undefined,
-  });
-};
+  return condition;
+}

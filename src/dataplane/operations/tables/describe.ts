@@ -5,6 +5,7 @@
 import type { IndexMeta, TableMeta } from '../../model.js';
 import type { OperationContext, OperationOutput } from '../types.js';
 import { indexArn } from './names.js';
+import { effectiveTableStatus, globalTableFields } from './replicas.js';
 
 /**
  * Warm throughput every new table and GSI starts with (on-demand scaling baseline).
@@ -114,7 +115,8 @@ export function describeTable(
   table: TableMeta,
   statusOverride?: TableMeta['TableStatus'],
 ): OperationOutput {
-  const status = statusOverride ?? table.TableStatus;
+  // A table whose replica elsewhere is still being created or deleted reads UPDATING, as in AWS.
+  const status = statusOverride ?? effectiveTableStatus(ctx, table);
   const { itemCount, sizeBytes } = stats(ctx, table);
   const description: Record<string, unknown> = {
     AttributeDefinitions: table.AttributeDefinitions.map((definition) => ({ ...definition })),
@@ -141,7 +143,7 @@ export function describeTable(
       );
     }
   }
-  Object.assign(description, streamFields(table), sseFields(table));
+  Object.assign(description, streamFields(table), globalTableFields(ctx, table), sseFields(table));
   if (table.TableClass) description.TableClassSummary = { TableClass: table.TableClass };
   description.DeletionProtectionEnabled = table.DeletionProtectionEnabled;
   if (table.BillingMode === 'PAY_PER_REQUEST')

@@ -55,7 +55,7 @@ export async function rewriteAllItems(
     await ctx.store.transact((tx) => {
       for (const key of keys) {
         const current = tx.getItem(table, key);
-        if (current) tx.putItem(table, current);
+        if (current) tx.putItem(table, current, { rebuildOnly: true });
       }
     });
     startKey = keys[keys.length - 1];

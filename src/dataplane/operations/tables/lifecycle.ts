@@ -8,7 +8,7 @@
  * Every read-modify-write of a table's metadata runs under a per-table lock so a settling
  * transition and a concurrent UpdateTable cannot overwrite each other's change.
  */
-import type { TableMeta } from '../../model.js';
+import { DynamoError, type TableMeta } from '../../model.js';
 import type { RegionStore } from '../../storage/types.js';
 import type { OperationContext } from '../types.js';
 
@@ -137,4 +137,19 @@ export async function recoverTableTransitions(
       }),
     );
   }
+}
+
+const inUseWording: Record<Exclude<TableMeta['TableStatus'], 'ACTIVE'>, string> = {
+  CREATING: 'being created',
+  UPDATING: 'being updated',
+  DELETING: 'being deleted',
+};
+
+/** AWS's ResourceInUseException for changing a table that is not ACTIVE. */
+export function requireActive(table: TableMeta): void {
+  if (table.TableStatus === 'ACTIVE') return;
+  throw new DynamoError(
+    'ResourceInUseException',
+    `Attempt to change a resource which is still in use: Table is ${inUseWording[table.TableStatus]}: ${table.TableName}`,
+  );
 }

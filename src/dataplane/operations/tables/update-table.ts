@@ -3,7 +3,8 @@
  * Billing mode switch, provisioned throughput, streams, GSI create/update/delete (one create or
  * delete per call, "Subscriber limit exceeded: Only 1 online index can be created or deleted
  * simultaneously per table"), SSE, table class and deletion protection. ReplicaUpdates (global
- * tables) is read and validated but refused for now.
+ * tables version 2019.11.21) is handled in replica-updates.ts; while a table is global its stream
+ * cannot be disabled and its other changes are sent to the other replicas.
  *
  * Changes other than deletion protection put the table in UPDATING until the transition delay
  * passes; a new GSI stays CREATING (Backfilling) until the store has indexed the existing items.
@@ -13,8 +14,16 @@ import { DynamoError, type IndexMeta, type TableMeta, validationError } from '..
 import type { OperationContext, OperationHandler, OperationInput } from '../types.js';
 import { describeTable } from './describe.js';
 import { scheduleIndexCreation, scheduleIndexDeletion, scheduleUpdateSettled } from './indexes.js';
-import { withTableLock } from './lifecycle.js';
+import { requireActive, withTableLock } from './lifecycle.js';
 import { checkTableNameOrArn, resolveTableName, tableNotFound } from './names.js';
+import {
+  applyReplicaAction,
+  checkReplicaUpdates,
+  type ReplicaUpdateInput,
+  readReplicaUpdates,
+  replicaRequestProblem,
+} from './replica-updates.js';
+import { isGlobal, propagate, replicaInTransition, replicaInUse } from './replicas.js';
 import {
   type AttributeDefinitionInput,
   billingModes,
@@ -74,7 +83,7 @@ interface UpdateTableRequest {
   GlobalSecondaryIndexUpdates?: IndexUpdateInput[];
   StreamSpecification?: StreamInput;
   SSESpecification?: SseUpdateInput;
-  ReplicaUpdates?: unknown[];
+  ReplicaUpdates?: ReplicaUpdateInput[];
   TableClass?: string;
   DeletionProtectionEnabled?: boolean;
   OnDemandThroughput?: OnDemandInput;
@@ -109,7 +118,7 @@ function readRequest(input: OperationInput): UpdateTableRequest {
       SSEType: member(sse, 'SSEType', 'string'),
       KMSMasterKeyId: member(sse, 'KMSMasterKeyId', 'string'),
     },
-    ReplicaUpdates: member(input, 'ReplicaUpdates', 'list'),
+    ReplicaUpdates: readReplicaUpdates(input),
     TableClass: member(input, 'TableClass', 'string'),
     DeletionProtectionEnabled: member(input, 'DeletionProtectionEnabled', 'boolean'),
     OnDemandThroughput: readOnDemand(input),
@@ -147,6 +156,7 @@ function checkConstraints(request: UpdateTableRequest): void {
   checkIndexUpdates(constraints, request.GlobalSecondaryIndexUpdates);
   checkStreamSpecification(constraints, request.StreamSpecification);
   constraints.oneOf('sSESpecification.sSEType', request.SSESpecification?.SSEType, sseTypes);
+  checkReplicaUpdates(constraints, request.ReplicaUpdates);
   constraints.oneOf('tableClass', request.TableClass, tableClasses);
   constraints.throwIfAny();
 }
@@ -160,6 +170,11 @@ function requestShapeProblem(request: UpdateTableRequest): string | undefined {
   if (nothingToUpdate(request)) {
     return 'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required';
   }
+  if (request.ReplicaUpdates) {
+    const otherChanges = !nothingToUpdate({ ...request, ReplicaUpdates: undefined });
+    const verdict = replicaRequestProblem(request.ReplicaUpdates, otherChanges);
+    if ('problem' in verdict) return verdict.problem;
+  }
   for (const update of request.GlobalSecondaryIndexUpdates ?? []) {
     const actions = [update.Create, update.Update, update.Delete].filter(
       (action) => action !== undefined,
@@ -172,19 +187,9 @@ function requestShapeProblem(request: UpdateTableRequest): string | undefined {
 }
 
 /** Checks that need the current table, in AWS's order; the first broken rule throws. */
-function checkAgainstTable(request: UpdateTableRequest, table: TableMeta): void {
-  if (table.TableStatus !== 'ACTIVE') {
-    const doing =
-      table.TableStatus === 'CREATING'
-        ? 'being created'
-        : table.TableStatus === 'DELETING'
-          ? 'being deleted'
-          : 'being updated';
-    throw new DynamoError(
-      'ResourceInUseException',
-      `Attempt to change a resource which is still in use: Table is ${doing}: ${table.TableName}`,
-    );
-  }
+function checkAgainstTable(ctx: OperationContext, request: UpdateTableRequest, table: TableMeta): void {
+  requireActive(table);
+  if (replicaInTransition(ctx, table)) throw replicaInUse();
   const structural =
     request.GlobalSecondaryIndexUpdates?.filter((update) => update.Create || update.Delete) ?? [];
   const indexBusy = table.GlobalSecondaryIndexes.some(
@@ -200,7 +205,7 @@ function checkAgainstTable(request: UpdateTableRequest, table: TableMeta): void 
   firstFailure([
     () => throughputProblem(request, table, billingMode),
     () => indexUpdatesProblem(request, table, billingMode),
-    () => streamStateProblem(request.StreamSpecification, table),
+    () => streamStateProblem(request.StreamSpecification, table, isGlobal(ctx, table)),
   ]);
 }
 
@@ -320,9 +325,16 @@ function createIndexProblem(
   return projectedAttributesProblem(projectedAttributeCount([...projections, create.Projection ?? {}]));
 }
 
-function streamStateProblem(spec: StreamInput | undefined, table: TableMeta): string | undefined {
+function streamStateProblem(
+  spec: StreamInput | undefined,
+  table: TableMeta,
+  global: boolean,
+): string | undefined {
   if (!spec) return undefined;
   const enabled = table.StreamSpecification?.StreamEnabled === true;
+  // Replication reads the stream, so AWS keeps it on while the table has replicas.
+  if (!spec.StreamEnabled && global)
+    return `${invalidParameters}Disabling Stream is not allowed for a Global Table replica.`;
   if (spec.StreamEnabled && enabled)
     return `Table already has an enabled stream: TableName: ${table.TableName}`;
   if (!spec.StreamEnabled && !enabled)
@@ -500,18 +512,28 @@ export const updateTable: OperationHandler = async (ctx, input) => {
   const problem = requestShapeProblem(request);
   if (problem) throw validationError(problem);
   const tableName = resolveTableName(ctx, request.TableName ?? '');
+  if (request.ReplicaUpdates) return updateReplicas(ctx, tableName, request.ReplicaUpdates);
   return withTableLock(ctx, tableName, async () => {
     const table = ctx.store.getTableMeta(tableName);
     if (!table) throw tableNotFound(tableName);
-    if (request.ReplicaUpdates) {
-      throw validationError(
-        'ReplicaUpdates is not supported yet: Pangea does not create global table replicas with UpdateTable in this version',
-      );
-    }
-    checkAgainstTable(request, table);
+    checkAgainstTable(ctx, request, table);
     const updated = await applyUpdate(ctx, table, request);
     await ctx.store.putTableMeta(updated);
     scheduleFollowUps(ctx, updated);
+    // Deletion protection stays regional; every other setting is kept in sync across replicas.
+    const regionalOnly = nothingToUpdate({ ...request, DeletionProtectionEnabled: undefined });
+    if (isGlobal(ctx, updated) && !regionalOnly) propagate(ctx, updated);
     return { TableDescription: describeTable(ctx, updated) };
   });
 };
+
+async function updateReplicas(
+  ctx: OperationContext,
+  tableName: string,
+  updates: ReplicaUpdateInput[],
+): Promise<Record<string, unknown>> {
+  const verdict = replicaRequestProblem(updates, false);
+  if ('problem' in verdict) throw validationError(verdict.problem);
+  const started = await applyReplicaAction(ctx, tableName, verdict.action);
+  return { TableDescription: describeTable(ctx, started) };
+}

@@ -5,12 +5,14 @@
  * fully process"); Pangea applies each change at once and does not enforce that hour, so scripts
  * and game days can toggle TTL freely. Repeating the current state is still refused, as in AWS.
  * Enabling rebuilds the store's TTL index over the existing items in the background.
+ * On a global table the TTL setting is sent to the other replicas, as AWS keeps it group-wide.
  */
 import { validationError } from '../../model.js';
 import type { OperationHandler } from '../types.js';
 import { rewriteAllItems } from './indexes.js';
 import { scheduleTransition, withTableLock } from './lifecycle.js';
 import { checkTableNameOrArn, requireTable, resolveTableName } from './names.js';
+import { isGlobal, propagate } from './replicas.js';
 import { Constraints, member } from './validation.js';
 
 function readSpecification(input: unknown): { AttributeName?: string; Enabled?: boolean } | undefined {
@@ -53,6 +55,7 @@ export const updateTimeToLive: OperationHandler = async (ctx, input) => {
       timeToLive: { attributeName, status: enabled ? 'ENABLED' : 'DISABLED' } as const,
     };
     await ctx.store.putTableMeta(updated);
+    if (isGlobal(ctx, updated)) propagate(ctx, updated);
     if (enabled) scheduleTransition(ctx, () => rewriteAllItems(ctx, table.TableName, table.TableId));
     return { TimeToLiveSpecification: { AttributeName: attributeName, Enabled: enabled } };
   });

@@ -212,7 +212,7 @@ describe('UpdateTable', () => {
         ReplicaUpdates: [{ Create: { RegionName: 'us-east-1' } }],
       }),
       'ValidationException',
-      /ReplicaUpdates is not supported yet/,
+      /^Region us-east-1 is not supported: this Pangea region \(eu-west-1\) runs without replication/,
     );
     await rejectsWith(
       harness.call(updateTable, { TableName: 'Nowhere', DeletionProtectionEnabled: true }),
