@@ -12,6 +12,8 @@ import { defaultTopologyYaml } from '../world/topology/index.js';
 import { callAdmin } from './admin-client.js';
 import { followLogs } from './follow.js';
 import { describeLink, renderStatus } from './render.js';
+import { registerTrafficCommands } from './traffic-commands.js';
+import { registerReplicationCommands } from './replication-commands.js';
 import { up } from './up.js';
 
 const cwd = process.cwd();
@@ -164,6 +166,10 @@ program
       if (options.follow) await followLogs(stateDirOf(cwd), stream, print);
     },
   );
+
+registerReplicationCommands(program, cwd);
+
+registerTrafficCommands(program, cwd);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,19 +1,8 @@
 /** Human output: the status table and log lines. `--json` output is the API's document as is. */
 import type { LinkState } from '../wan/model.js';
 import type { WorldStatus } from '../world/status.js';
-
-function table(rows: string[][]): string {
-  const widths =
-    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
+import { renderReplication } from './render-replication.js';
+import { table } from './table.js';
 
 function age(iso: string | null): string {
   if (!iso) return '-';
@@ -50,6 +39,7 @@ export function renderStatus(status: WorldStatus): string {
     '',
     renderLinkMatrix(status),
     renderLinkFaults(status.links),
+    renderReplication(status.replication),
   ]
     .filter((part) => part !== undefined)
     .join('\n');

@@ -27,6 +27,12 @@ const statusOfCode: Record<string, number> = {
   UnknownRoute: 404,
   BadRequest: 400,
   InvalidArgument: 400,
+  UnknownHealthCheck: 404,
+  UnknownEndpoint: 404,
+  HealthCheckInvalid: 400,
+  DnsZonesInvalid: 400,
+  AcceleratorConfigInvalid: 400,
+  TrafficNotReady: 503,
 };
 
 export function startAdminServer(

@@ -1,6 +1,8 @@
 /** Admin API routes of a running world (documented in README.md, "Admin API"). */
 import { PangeaError } from '../shared/errors.js';
 import type { Route } from './admin-api.js';
+import { replicationRoutes } from './admin-replication-routes.js';
+import { trafficRoutes } from './admin-traffic-routes.js';
 import { tailLogs } from './logs.js';
 import type { World } from './world.js';
 
@@ -77,6 +79,8 @@ export function adminRoutes(world: World): Route[] {
         return { lines: tailLogs(world.stateDir, region, lines) };
       },
     },
+    ...trafficRoutes(world),
+    ...replicationRoutes(world),
     {
       method: 'POST',
       pattern: /^\/v1\/shutdown$/,

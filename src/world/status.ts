@@ -1,6 +1,8 @@
 /** The stable `pangea status --json` document. Fields that later components fill are null until then. */
 import type { LinkState } from '../wan/model.js';
+import type { ReplicationStatus } from './replication.js';
 import type { RegionState } from './supervisor.js';
+import type { TrafficStatus } from './traffic.js';
 
 export interface WorldStatus {
   world: { name: string; pid: number; startedAt: string; profile: string; topology: string };
@@ -25,4 +27,8 @@ export interface WorldStatus {
   };
   locations: Array<{ name: string; continent: string; country: string; addressRange: string }>;
   links: LinkState[];
+  /** Global tables: per region pause state and conflicts, per directed pair lag and backlog. */
+  replication: ReplicationStatus;
+  /** Health checks, DNS counters and the accelerator's groups (null while starting). */
+  traffic: TrafficStatus | null;
 }

@@ -13,10 +13,12 @@ import { randomSeed, seededRandom } from '../shared/random.js';
 import { WanFabric } from '../wan/fabric.js';
 import { startAdminServer } from './admin-api.js';
 import { adminRoutes } from './admin-routes.js';
+import { ReplicationMonitor } from './replication.js';
 import { acquireLock, stateDirOf, wipeState, writeWorldRecord } from './state-dir.js';
 import type { WorldStatus } from './status.js';
 import { Supervisor } from './supervisor.js';
 import type { Topology } from './topology/types.js';
+import { TrafficLayer } from './traffic.js';
 
 export interface WorldOptions {
   topology: Topology;
@@ -33,11 +35,15 @@ export class World {
   readonly stateDir: string;
   readonly logger: Logger;
   readonly supervisor: Supervisor;
+  /** Global-table replication as the regions report it (metrics, pause, conflicts). */
+  readonly replication: ReplicationMonitor;
   readonly fabric: WanFabric;
   private readonly closers: Closer[] = [];
   private readonly startedAt = new Date().toISOString();
   private adminUrl = '';
   private edgeUrl: string | null = null;
+  /** Health checks, DNS and accelerator; set once started (see traffic.ts). */
+  private trafficLayer: TrafficLayer | undefined;
   private stopping: Promise<void> | undefined;
   private readonly stopListeners: Array<() => void> = [];
 
@@ -56,6 +62,11 @@ export class World {
       logger: this.logger,
     });
     this.supervisor = new Supervisor({ topology, stateDir: this.stateDir, logger: this.logger, logLevel });
+    this.replication = new ReplicationMonitor(
+      topology,
+      (region) => this.supervisor.regionStatus(region).state === 'running',
+      this.logger,
+    );
   }
 
   /** Starts everything or nothing: on any failure, what was started is stopped and the lock released. */
@@ -103,8 +114,13 @@ export class World {
     });
     this.closers.push(() => edge.close());
     this.edgeUrl = edge.url;
+    const traffic = await TrafficLayer.start(this.topology, this.fabric, this.logger);
+    this.closers.push(() => traffic.stop());
+    this.trafficLayer = traffic;
     this.closers.push(() => this.supervisor.stopAll());
     await this.supervisor.startAll();
+    this.replication.start();
+    this.closers.push(() => this.replication.stop());
     writeWorldRecord(this.stateDir, {
       pid: process.pid,
       adminUrl: this.adminUrl,
@@ -128,6 +144,12 @@ export class World {
       for (const listener of this.stopListeners) listener();
     })();
     return this.stopping;
+  }
+
+  /** The global traffic layer; `TrafficNotReady` while the world is still starting. */
+  get traffic(): TrafficLayer {
+    if (!this.trafficLayer) throw new PangeaError('TrafficNotReady', 'the traffic layer is not running yet');
+    return this.trafficLayer;
   }
 
   onStop(listener: () => void): void {
@@ -158,12 +180,18 @@ export class World {
           wanAddress: spec.wanAddress,
           endpoints: {
             dynamodb: `http://${spec.address}:${spec.services.dynamodb.port}`,
-            replication: null,
+            replication: `http://${spec.address}:${spec.services.replication.port}`,
             loadBalancer: null,
           },
         };
       }),
-      endpoints: { aws: this.edgeUrl, dns: null, accelerator: null, dashboard: null, admin: this.adminUrl },
+      endpoints: {
+        aws: this.edgeUrl,
+        dns: this.trafficLayer?.endpoints().dns ?? null,
+        accelerator: this.trafficLayer?.endpoints().accelerator ?? null,
+        dashboard: null,
+        admin: this.adminUrl,
+      },
       locations: this.topology.locations.map(({ name, continent, country, addressRange }) => ({
         name,
         continent,
@@ -171,6 +199,8 @@ export class World {
         addressRange,
       })),
       links: this.fabric.listLinks(),
+      replication: this.replication.status(),
+      traffic: this.trafficLayer?.status() ?? null,
     };
   }
 }
