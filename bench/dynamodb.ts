@@ -10,7 +10,8 @@
  * fight over the same cores, so a target's score would depend on how much CPU autocannon happened
  * to leave it. When the machine has at least two cores, this process is pinned to core 0 and
  * every target to core 1 (Linux `taskset`): each target, bare ceiling included, gets one whole
- * core, and the load generator another.
+ * core, and the load generator another. BENCH_PIN=0 turns pinning off (e.g. when other work
+ * shares the machine and a pinned process could not move away from it).
  */
 import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -39,7 +40,7 @@ interface Target {
 
 /** Pins a process to one core; false when pinning is unavailable (no taskset, one core). */
 function pinToCore(pid: number, core: number): boolean {
-  if (availableParallelism() < 2) return false;
+  if (process.env.BENCH_PIN === '0' || availableParallelism() < 2) return false;
   try {
     execFileSync('taskset', ['-pc', String(core), String(pid)], { stdio: 'ignore' });
     return true;
@@ -231,7 +232,7 @@ try {
   console.log(
     pinned
       ? `load generator pinned to core ${loadGeneratorCore}, each target to core ${targetCore}`
-      : 'not pinned (taskset unavailable or a single core): targets share cores with the load generator',
+      : 'not pinned (BENCH_PIN=0, no taskset or one core): targets share cores with the load generator',
   );
   console.log(
     `load average at the end: ${loadavg()
