@@ -12,8 +12,8 @@ import { defaultTopologyYaml } from '../world/topology/index.js';
 import { callAdmin } from './admin-client.js';
 import { followLogs } from './follow.js';
 import { describeLink, renderStatus } from './render.js';
-import { registerTrafficCommands } from './traffic-commands.js';
 import { registerReplicationCommands } from './replication-commands.js';
+import { registerTrafficCommands } from './traffic-commands.js';
 import { up } from './up.js';
 
 const cwd = process.cwd();

@@ -2,6 +2,7 @@
 import type { LinkState } from '../wan/model.js';
 import type { WorldStatus } from '../world/status.js';
 import { renderReplication } from './render-replication.js';
+import { renderTrafficSummary } from './render-traffic.js';
 import { table } from './table.js';
 
 function age(iso: string | null): string {
@@ -17,7 +18,7 @@ const stateMark: Record<string, string> = { running: 'running', stopped: 'stoppe
 export function renderStatus(status: WorldStatus): string {
   const header = `world "${status.world.name}"  pid ${status.world.pid}  profile ${status.world.profile}  up ${age(status.world.startedAt)}  admin ${status.endpoints.admin}`;
   const regions = table([
-    ['REGION', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'DYNAMODB'],
+    ['REGION', 'STATE', 'PID', 'UPTIME', 'RESTARTS', 'DYNAMODB', 'APP TARGETS'],
     ...status.regions.map((region) => [
       region.name,
       `${stateMark[region.state] ?? region.state}${region.state === 'running' && !region.ready ? ' (starting)' : ''}`,
@@ -25,6 +26,7 @@ export function renderStatus(status: WorldStatus): string {
       region.state === 'running' ? age(region.startedAt) : '-',
       String(region.restarts),
       region.endpoints.dynamodb ?? '-',
+      renderTargets(region.targets),
     ]),
   ]);
   const endpoints = Object.entries(status.endpoints)
@@ -40,9 +42,23 @@ export function renderStatus(status: WorldStatus): string {
     renderLinkMatrix(status),
     renderLinkFaults(status.links),
     renderReplication(status.replication),
+    renderTrafficSummary(status.traffic),
   ]
     .filter((part) => part !== undefined)
     .join('\n');
+}
+
+/** "2/2 healthy", then what is not: "1/2 healthy (us-east-1-1 unhealthy, 3 restarts)". */
+function renderTargets(targets: WorldStatus['regions'][number]['targets'] | undefined): string {
+  if (!targets || targets.length === 0) return '-';
+  const healthy = targets.filter((target) => target.health === 'healthy').length;
+  const notes = targets
+    .filter((target) => target.health !== 'healthy' || target.process !== 'running')
+    .map((target) => {
+      const state = target.process === 'running' ? target.health : `${target.health}, ${target.process}`;
+      return `${target.id} ${state}${target.restarts > 0 ? `, ${target.restarts} restarts` : ''}`;
+    });
+  return `${healthy}/${targets.length} healthy${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`;
 }
 
 /** One-way delays between regions; row = from, column = to; "X" = partitioned. */

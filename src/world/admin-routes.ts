@@ -74,7 +74,8 @@ export function adminRoutes(world: World): Route[] {
       pattern: /^\/v1\/logs$/,
       handler: async ({ query }) => {
         const region = query.get('region') ?? undefined;
-        if (region) supervisor.regionStatus(region);
+        // A region (with its app instances' streams), or one instance's stream: <region>-app-<i>.
+        if (region) supervisor.regionStatus(region.replace(/-app-\d+$/, ''));
         const lines = Math.min(10_000, Math.max(1, Number(query.get('lines') ?? 100) || 100));
         return { lines: tailLogs(world.stateDir, region, lines) };
       },

@@ -1,4 +1,5 @@
 /** The stable `pangea status --json` document. Fields that later components fill are null until then. */
+import type { RegionTargetStatus } from '../region/config.js';
 import type { LinkState } from '../wan/model.js';
 import type { ReplicationStatus } from './replication.js';
 import type { RegionState } from './supervisor.js';
@@ -17,6 +18,8 @@ export interface WorldStatus {
     address: string;
     wanAddress: string;
     endpoints: { dynamodb: string | null; replication: string | null; loadBalancer: string | null };
+    /** The app instances behind the region's load balancer: target health and process (empty while down or with no app). */
+    targets: RegionTargetStatus[];
   }>;
   endpoints: {
     aws: string | null;

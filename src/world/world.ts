@@ -181,8 +181,12 @@ export class World {
           endpoints: {
             dynamodb: `http://${spec.address}:${spec.services.dynamodb.port}`,
             replication: `http://${spec.address}:${spec.services.replication.port}`,
-            loadBalancer: null,
+            loadBalancer:
+              spec.services.app.instances > 0
+                ? `http://${spec.address}:${spec.services.loadBalancer.port}`
+                : null,
           },
+          targets: status?.targets ?? [],
         };
       }),
       endpoints: {

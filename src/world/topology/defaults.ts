@@ -30,7 +30,7 @@ export const defaultServices: ServicesSpec = {
   dynamodb: { port: 8000 },
   replication: { port: 8001 },
   app: { instances: 2, basePort: 8100 },
-  loadBalancer: { port: 8080, algorithm: 'round_robin' },
+  loadBalancer: { port: 8080, algorithm: 'round_robin', healthCheckPath: '/health/live' },
 };
 
 export const defaultGlobal: GlobalSpec = {
@@ -83,6 +83,10 @@ timing:
   timeScale: 1
 
 # Services every region runs (override per region under regions[i].services).
+# app: instances of the reference app on basePort, basePort+1, ... (0: no app and no load balancer);
+#   entry: <script.js> runs your own app instead (relative to this file).
+# loadBalancer: ALB-like, round_robin or least_outstanding_requests; targets are checked with
+#   GET healthCheckPath (default /health/live) on the timing profile's loadBalancer schedule.
 services:
   dynamodb: { port: 8000 }
   replication: { port: 8001 }

@@ -1,5 +1,6 @@
 /** Applies defaults to a schema-valid, semantically valid raw topology. */
 
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { parseDocument } from 'yaml';
 import { regionAddress, regionWanAddress } from './addresses.js';
 import { defaultGlobal, defaultServices, defaultTopologyYaml, timingProfiles } from './defaults.js';
@@ -48,6 +49,13 @@ function mergeServices(...layers: Array<DeepPartial<ServicesSpec> | undefined>):
   return merged;
 }
 
+/** A relative app entry is relative to the topology file's folder. */
+function withEntryResolved(services: ServicesSpec, source: string): ServicesSpec {
+  const entry = services.app.entry;
+  if (entry === undefined || isAbsolute(entry) || source === '') return services;
+  return { ...services, app: { ...services.app, entry: resolvePath(dirname(source), entry) } };
+}
+
 export function resolveTopology(raw: RawTopology, source: string): Topology {
   const base = resolveBaseTopology(raw, source);
   return { ...base, traffic: resolveTraffic(raw.traffic, base) };
@@ -69,7 +77,7 @@ export function resolveBaseTopology(raw: RawTopology, source: string): BaseTopol
         number,
         address: regionAddress(number),
         wanAddress: regionWanAddress(number),
-        services: mergeServices(raw.services, region.services),
+        services: withEntryResolved(mergeServices(raw.services, region.services), source),
       };
     }),
     locations: (raw.locations ?? fallback.locations ?? []).map((location) => ({

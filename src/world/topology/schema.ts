@@ -11,12 +11,20 @@ const services = {
     app: {
       type: 'object',
       additionalProperties: false,
-      properties: { instances: { type: 'integer', minimum: 1, maximum: 16 }, basePort: port },
+      properties: {
+        instances: { type: 'integer', minimum: 0, maximum: 16 },
+        basePort: port,
+        entry: { type: 'string', minLength: 1, maxLength: 4096 },
+      },
     },
     loadBalancer: {
       type: 'object',
       additionalProperties: false,
-      properties: { port, algorithm: { enum: ['round_robin', 'least_outstanding_requests'] } },
+      properties: {
+        port,
+        algorithm: { enum: ['round_robin', 'least_outstanding_requests'] },
+        healthCheckPath: { type: 'string', pattern: '^/', maxLength: 1024 },
+      },
     },
   },
 } as const;

@@ -108,9 +108,11 @@ export function servedHostedZones(
     );
     const zoneName = zone.Name.replace(/\.$/, '');
     const taken = new Set(records.map((record) => record.Name.replace(/\.$/, '').toLowerCase()));
-    const generated = regionEndpointRecords(asTopology(base), { zoneName, ttlSeconds, healthCheckIds }).filter(
-      (record) => !taken.has(record.Name.toLowerCase()),
-    );
+    const generated = regionEndpointRecords(asTopology(base), {
+      zoneName,
+      ttlSeconds,
+      healthCheckIds,
+    }).filter((record) => !taken.has(record.Name.toLowerCase()));
     return { ...zone, ResourceRecordSets: [...records, ...generated] };
   });
 }
@@ -121,7 +123,9 @@ function isZoneShaped(zone: unknown): zone is HostedZone {
   return (
     typeof Name === 'string' &&
     Array.isArray(ResourceRecordSets) &&
-    ResourceRecordSets.every((record) => typeof record === 'object' && record !== null && typeof record.Name === 'string')
+    ResourceRecordSets.every(
+      (record) => typeof record === 'object' && record !== null && typeof record.Name === 'string',
+    )
   );
 }
 
@@ -163,7 +167,10 @@ export function hostedZoneProblems(traffic: TrafficSpec, basePath: PathSegment[]
   const problems = zoneProblems(traffic.hostedZones).map((problem) => {
     const [first, ...rest] = parseProblemPath(problem.path);
     // The library calls the list `zones`; ours is `hostedZones` (or whatever basePath says).
-    return { path: first === 'zones' ? [...basePath, ...rest] : [...basePath, first ?? '', ...rest], message: problem.message };
+    return {
+      path: first === 'zones' ? [...basePath, ...rest] : [...basePath, first ?? '', ...rest],
+      message: problem.message,
+    };
   });
   if (problems.length > 0) return problems;
   const checkIds = traffic.healthChecks.map((check) => check.Id);
@@ -196,7 +203,11 @@ export function acceleratorProblems(config: unknown, topology: Topology, basePat
 }
 
 /** Listener ports share global.host with the admin API, edge, DNS and dashboard. */
-function listenerPortClashes(config: AcceleratorConfig, topology: Topology, basePath: PathSegment[]): Problem[] {
+function listenerPortClashes(
+  config: AcceleratorConfig,
+  topology: Topology,
+  basePath: PathSegment[],
+): Problem[] {
   const { host: _host, acceleratorPort: _own, ...others } = topology.global;
   const problems: Problem[] = [];
   config.Listeners.forEach((listener, listenerIndex) => {

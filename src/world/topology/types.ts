@@ -26,8 +26,18 @@ export interface LocationSpec {
 export interface ServicesSpec {
   dynamodb: { port: number };
   replication: { port: number };
-  app: { instances: number; basePort: number };
-  loadBalancer: { port: number; algorithm: 'round_robin' | 'least_outstanding_requests' };
+  /**
+   * The region's app instances (0: no app and no load balancer). `entry`: the Node script each
+   * instance runs; absent = the reference app (dist/src/app/main.js); relative paths are resolved
+   * against the topology file's folder.
+   */
+  app: { instances: number; basePort: number; entry?: string };
+  /** `healthCheckPath`: the target health check's GET path (default /health/live). */
+  loadBalancer: {
+    port: number;
+    algorithm: 'round_robin' | 'least_outstanding_requests';
+    healthCheckPath?: string;
+  };
 }
 
 export interface RegionSpec {
