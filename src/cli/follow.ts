@@ -1,7 +1,7 @@
 /** `pangea logs --follow`: prints lines appended to the log files, polling (works for any file system). */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { logStreams } from '../world/logs.js';
+import { streamsOf } from '../world/logs.js';
 
 const pollMs = 300;
 const maxReadBytes = 1024 * 1024;
@@ -12,8 +12,7 @@ export async function followLogs(
   print: (line: string) => void,
 ): Promise<never> {
   const offsets = new Map<string, number>();
-  const files = () =>
-    (stream ? [stream] : logStreams(stateDir)).map((name) => join(stateDir, 'logs', `${name}.log`));
+  const files = () => streamsOf(stateDir, stream).map((name) => join(stateDir, 'logs', `${name}.log`));
   for (const file of files()) offsets.set(file, existsSync(file) ? statSync(file).size : 0);
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, pollMs));

@@ -2,8 +2,9 @@
  * The world's edge endpoint (127.0.0.1:8000 by default): one URL for every region, like pointing
  * an SDK at DynamoDB Local, but each request goes to the region named in its SigV4 credential
  * scope (`Credential=<key>/<date>/<region>/dynamodb/aws4_request`), which every SDK and the CLI
- * derive from their configured region. It is a streaming reverse proxy: only the headers are read
- * before forwarding, bodies flow through, and connections to each region are kept alive.
+ * derive from their configured region. It is a streaming reverse proxy (forward.ts, shared with the
+ * regional endpoints' cross-region forwarding): only the headers are read before forwarding, bodies
+ * flow through, and connections to each region are kept alive.
  *
  * Choices where AWS has no equivalent (there is no multi-region DynamoDB endpoint):
  * - No credential scope at all: answered here with the errors a regional endpoint would give
@@ -19,8 +20,9 @@
  *   endpoint; a dead region must look dead, not slow. If the region dies after it started
  *   answering, the client connection is reset, as a real endpoint's would be.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import type { Logger } from 'pino';
+import { createForwarder, type RegionEndpoint } from './forward.js';
 import type { DynamoError } from './model.js';
 import type { OperationContext, OperationHandler } from './operations/types.js';
 import { protocolErrors } from './protocol/errors.js';
@@ -30,10 +32,7 @@ import { dynamoDbOperationNames, streamsOperationNames } from './protocol/operat
 import { newRequestId } from './protocol/request-id.js';
 import { credentialRegion } from './protocol/sigv4.js';
 
-export interface RegionEndpoint {
-  host: string;
-  port: number;
-}
+export type { RegionEndpoint } from './forward.js';
 
 export interface EdgeServerOptions {
   host: string;
@@ -47,27 +46,6 @@ export interface EdgeServerOptions {
 export interface RunningEdgeServer {
   url: string;
   close(): Promise<void>;
-}
-
-/** Headers that describe one hop's connection, never forwarded (RFC 9110 §7.6.1). */
-const hopByHop = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
-
-function endToEndHeaders(rawHeaders: string[]): string[] {
-  const headers: string[] = [];
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    if (!hopByHop.has(rawHeaders[i]!.toLowerCase())) headers.push(rawHeaders[i]!, rawHeaders[i + 1]!);
-  }
-  return headers;
 }
 
 /** Idle sockets to a region are dropped before the region's own keep-alive timeout would. */
@@ -102,24 +80,9 @@ function localHandler(logger: Logger, rejection: () => DynamoError): http.Reques
 
 export async function startEdgeServer(options: EdgeServerOptions): Promise<RunningEdgeServer> {
   const { logger } = options;
-  const agents = new Map<string, http.Agent>();
+  const forwarder = createForwarder({ idleTimeoutMs: upstreamIdleTimeoutMs });
   const lastWarnMs = new Map<string, number>();
   const noScope = localHandler(logger, () => unknownRegionError('', options.listRegions?.()));
-
-  const agentFor = (endpoint: RegionEndpoint): http.Agent => {
-    const key = `${endpoint.host}:${endpoint.port}`;
-    let agent = agents.get(key);
-    if (!agent) {
-      agent = new http.Agent({
-        keepAlive: true,
-        scheduling: 'lifo',
-        timeout: upstreamIdleTimeoutMs,
-        noDelay: true,
-      });
-      agents.set(key, agent);
-    }
-    return agent;
-  };
 
   const warnDown = (region: string, error: NodeJS.ErrnoException) => {
     const nowMs = Date.now();
@@ -137,29 +100,10 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
     region: string,
     endpoint: RegionEndpoint,
   ) => {
-    const upstream = http.request({
-      host: endpoint.host,
-      port: endpoint.port,
-      method: req.method,
-      path: req.url,
-      headers: endToEndHeaders(req.rawHeaders),
-      agent: agentFor(endpoint),
-    });
-    upstream.on('response', (answer) => {
-      res.writeHead(answer.statusCode ?? 502, endToEndHeaders(answer.rawHeaders));
-      answer.pipe(res);
-      answer.on('error', () => res.destroy());
-      answer.on('aborted', () => res.destroy());
-    });
-    upstream.on('error', (error: NodeJS.ErrnoException) => {
-      if (res.headersSent) return void res.destroy();
+    forwarder.forward(req, res, endpoint, (error) => {
       warnDown(region, error);
       void sendReply(req, res, errorReply(protocolErrors.serviceUnavailable()), newRequestId());
     });
-    res.on('close', () => {
-      if (!res.writableFinished) upstream.destroy();
-    });
-    req.pipe(upstream);
   };
 
   const server = createHttpServer((req, res) => {
@@ -175,7 +119,7 @@ export async function startEdgeServer(options: EdgeServerOptions): Promise<Runni
     url,
     async close() {
       await closeServer(server);
-      for (const agent of agents.values()) agent.destroy();
+      forwarder.close();
     },
   };
 }

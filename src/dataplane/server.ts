@@ -1,10 +1,13 @@
 /**
  * One region's DynamoDB endpoint: the region's store, its operations behind the JSON protocol,
- * and the TTL sweeper. A request whose credential scope names another region is still served
- * here (a regional endpoint answers whatever reaches it); only with `verifySignatures` is it
- * rejected, as AWS rejects a signature scoped to a region the endpoint does not serve.
+ * and the TTL sweeper. A request whose credential scope names another region is served here (a
+ * regional endpoint answers whatever reaches it; with `verifySignatures` it is rejected, as AWS
+ * rejects a signature scoped to a region the endpoint does not serve), unless `forwardOtherRegions`
+ * is given: inside a world, a request signed for another world region travels there through the
+ * WAN (forward.ts), as the SDK's request would on AWS.
  */
 import type { Logger } from 'pino';
+import { type RegionForwardingOptions, regionForwarding } from './forward.js';
 import { operations } from './operations/index.js';
 import { streamsOperations } from './operations/streams/index.js';
 import { startTtlSweeper } from './operations/ttl-sweeper.js';
@@ -44,6 +47,8 @@ export interface DynamoDbServerOptions {
   streamRetentionMs?: number;
   /** Starts the global-tables engine once the store is open; absent without replication. */
   replication?: ReplicationFactory;
+  /** Pass requests signed for another world region on to it through the WAN (opt-in; forward.ts). */
+  forwardOtherRegions?: Omit<RegionForwardingOptions, 'region' | 'logger'>;
 }
 
 export interface RunningDynamoDbServer {
@@ -72,6 +77,9 @@ export async function startDynamoDbServer(options: DynamoDbServerOptions): Promi
       ? { tableTransitionDelayMs: options.tableTransitionDelayMs }
       : {}),
   };
+  const forwarding = options.forwardOtherRegions
+    ? regionForwarding({ ...options.forwardOtherRegions, region: options.region, logger: options.logger })
+    : undefined;
   let http: Awaited<ReturnType<typeof startProtocolServer>>;
   let replication: ReplicationAttachment | undefined;
   try {
@@ -90,6 +98,7 @@ export async function startDynamoDbServer(options: DynamoDbServerOptions): Promi
       verifySignatures: options.verifySignatures ?? false,
       credentials: options.credentials ?? {},
       wallClockMs: nowMs,
+      ...(forwarding ? { intercept: forwarding.intercept } : {}),
     });
   } catch (error) {
     await replication?.close();
@@ -110,6 +119,7 @@ export async function startDynamoDbServer(options: DynamoDbServerOptions): Promi
       closing ??= (async () => {
         await sweeper.stop();
         await http.close();
+        forwarding?.close();
         await replication?.close();
         await store.close();
       })();

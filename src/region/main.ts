@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     process.exit(70);
   });
   try {
-    const services = await startRegionServices(config, logger);
+    const services = await startRegionServices(config, logger, send);
     const stop = async (signal: string) => {
       logger.info({ signal }, 'region stopping');
       await services.close();

@@ -37,8 +37,23 @@ export function tailStream(stateDir: string, stream: string, count: number): Log
   return lines.slice(-count).map((line) => ({ stream, line, time: timeOf(line) }));
 }
 
+/**
+ * The streams `pangea logs <name>` reads: a region's own stream with its app instances' streams
+ * (`<region>-app-<i>`), any other stream as named, or every stream.
+ */
+export function streamsOf(stateDir: string, name: string | undefined): string[] {
+  if (!name) return logStreams(stateDir);
+  const prefix = `${name}-app-`;
+  return [
+    name,
+    ...logStreams(stateDir).filter(
+      (stream) => stream.startsWith(prefix) && /^\d+$/.test(stream.slice(prefix.length)),
+    ),
+  ];
+}
+
 export function tailLogs(stateDir: string, stream: string | undefined, count: number): LogLine[] {
-  const streams = stream ? [stream] : logStreams(stateDir);
+  const streams = streamsOf(stateDir, stream);
   const lines = streams.flatMap((name) => tailStream(stateDir, name, count));
   return lines.sort((a, b) => a.time.localeCompare(b.time)).slice(-count);
 }

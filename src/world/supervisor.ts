@@ -8,7 +8,12 @@ import { EventEmitter } from 'node:events';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type RegionMessage, type RegionProcessConfig, regionConfigEnv } from '../region/config.js';
+import {
+  type RegionMessage,
+  type RegionProcessConfig,
+  type RegionTargetStatus,
+  regionConfigEnv,
+} from '../region/config.js';
 import { PangeaError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { didYouMean } from '../shared/text.js';
@@ -25,6 +30,8 @@ export interface RegionStatus {
   restarts: number;
   lastExit: { code: number | null; signal: string | null; at: string } | null;
   endpoints: Record<string, string>;
+  /** The region's app instances behind its load balancer, as last reported (empty while down). */
+  targets: RegionTargetStatus[];
 }
 
 interface RegionRuntime {
@@ -64,6 +71,7 @@ export class Supervisor extends EventEmitter {
           restarts: 0,
           lastExit: null,
           endpoints: {},
+          targets: [],
         },
       });
     }
@@ -95,6 +103,9 @@ export class Supervisor extends EventEmitter {
       startedAt: now(),
     });
     child.on('exit', (code, signal) => this.onExit(runtime, child, code, signal));
+    child.on('message', (message: RegionMessage) => {
+      if (message.type === 'targets' && runtime.child === child) runtime.status.targets = message.targets;
+    });
     await this.waitReady(runtime, child);
     return { ...runtime.status };
   }
@@ -217,6 +228,7 @@ export class Supervisor extends EventEmitter {
       state: intended ? 'stopped' : 'crashed',
       ready: false,
       pid: null,
+      targets: [],
       lastExit: { code, signal, at: now() },
     });
     // Whatever the region left behind in its group (app instances) goes with it.

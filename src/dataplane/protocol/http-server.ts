@@ -16,6 +16,8 @@ const closeGraceMs = 5_000;
 export interface ProtocolServerOptions extends ProtocolOptions {
   host: string;
   port: number;
+  /** Runs first on every request; true when it took the request (cross-region forwarding, forward.ts). */
+  intercept?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 }
 
 export interface RunningHttpServer {
@@ -59,7 +61,15 @@ export function createHttpServer(listener: http.RequestListener): http.Server {
 }
 
 export async function startProtocolServer(options: ProtocolServerOptions): Promise<RunningHttpServer> {
-  const server = createHttpServer(createRequestHandler(options));
+  const handler = createRequestHandler(options);
+  const { intercept } = options;
+  const server = createHttpServer(
+    intercept
+      ? (req, res) => {
+          if (!intercept(req, res)) handler(req, res);
+        }
+      : handler,
+  );
   const url = await listen(server, options.host, options.port);
   return { url, server, close: () => closeServer(server) };
 }
