@@ -84,6 +84,8 @@ export function appEnvironment(
     PORT: String(options.basePort + index),
     APP_INSTANCE_ID: `${options.region}-${index}`,
     APP_REGIONS: options.regions.join(','),
+    // A deployment pipeline would run the app's idempotent setup once; every instance may run it safely.
+    APP_AUTO_SETUP: '1',
     PANGEA_REGION_DIR: options.regionDir,
   };
 }

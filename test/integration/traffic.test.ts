@@ -6,14 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { latencyFromTopology } from '../../src/traffic/dns/index.js';
 import { locationAddress } from '../../src/wan/client.js';
 import type { WorldStatus } from '../../src/world/status.js';
-import { defaultTopology } from '../../src/world/topology/index.js';
-import { waitFor } from '../support/cli.js';
+import { defaultTopology, defaultTopologyYaml } from '../../src/world/topology/index.js';
+import { makeWorkDir, waitFor } from '../support/cli.js';
 import { startWorld, type TestWorld } from '../support/world.js';
 
 const run = promisify(execFile);
@@ -125,7 +127,16 @@ describe('global traffic layer', () => {
 
   before(async () => {
     for (const server of servers) await server.start();
-    world = await startWorld(['--fresh']);
+    // The regions run no app (instances: 0), so this test's own servers stand behind each region's
+    // load-balancer port and can be stopped and started at will.
+    const dir = makeWorkDir();
+    const yaml = defaultTopologyYaml.replace(
+      'app: { instances: 2, basePort: 8100 }',
+      'app: { instances: 0, basePort: 8100 }',
+    );
+    assert.notEqual(yaml, defaultTopologyYaml, 'the default topology names the app instances');
+    writeFileSync(join(dir, 'pangea.yaml'), yaml);
+    world = await startWorld(['--fresh'], dir);
     await waitFor(() => allChecksHealthy(world, true), 15_000, 'every health check healthy');
   });
 
