@@ -14,8 +14,8 @@ import { promisify } from 'node:util';
 import { latencyFromTopology } from '../../src/traffic/dns/index.js';
 import { locationAddress } from '../../src/wan/client.js';
 import type { WorldStatus } from '../../src/world/status.js';
-import { defaultTopology, defaultTopologyYaml } from '../../src/world/topology/index.js';
-import { makeWorkDir, waitFor } from '../support/cli.js';
+import { defaultTopology } from '../../src/world/topology/index.js';
+import { waitFor } from '../support/cli.js';
 import { startWorld, type TestWorld } from '../support/world.js';
 
 const run = promisify(execFile);
@@ -127,16 +127,9 @@ describe('global traffic layer', () => {
 
   before(async () => {
     for (const server of servers) await server.start();
-    // The regions run no app (instances: 0), so this test's own servers stand behind each region's
-    // load-balancer port and can be stopped and started at will.
-    const dir = makeWorkDir();
-    const yaml = defaultTopologyYaml.replace(
-      'app: { instances: 2, basePort: 8100 }',
-      'app: { instances: 0, basePort: 8100 }',
-    );
-    assert.notEqual(yaml, defaultTopologyYaml, 'the default topology names the app instances');
-    writeFileSync(join(dir, 'pangea.yaml'), yaml);
-    world = await startWorld(['--fresh'], dir);
+    // The regions run no app (startWorld's default), so this test's own servers stand behind each
+    // region's load-balancer port and can be stopped and started at will.
+    world = await startWorld(['--fresh']);
     await waitFor(() => allChecksHealthy(world, true), 15_000, 'every health check healthy');
   });
 

@@ -1,6 +1,8 @@
 /** A real world started with `pangea up --detach` in a temporary directory, for integration tests. */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { WorldStatus } from '../../src/world/status.js';
+import { defaultTopologyYaml } from '../../src/world/topology/index.js';
 import { makeWorkDir, regionProcessesOf, runCli, runCliOk, waitFor } from './cli.js';
 
 export interface TestWorld {
@@ -10,7 +12,27 @@ export interface TestWorld {
   down(): Promise<void>;
 }
 
-export async function startWorld(extraArgs: string[] = [], dir = makeWorkDir()): Promise<TestWorld> {
+const appLine = 'app: { instances: 2, basePort: 8100 }';
+
+/** The default topology without the reference app (no app instances, no load balancers). */
+export const appLessTopologyYaml = defaultTopologyYaml.replace(
+  appLine,
+  'app: { instances: 0, basePort: 8100 }',
+);
+
+/**
+ * Starts a world in `dir`. Unless the directory already has a pangea.yaml or `apps` is set, the
+ * world runs the default topology without the reference app: tests of the data plane, the
+ * supervisor and the WAN then see only their own tables, processes and logs.
+ */
+export async function startWorld(
+  extraArgs: string[] = [],
+  dir = makeWorkDir(),
+  options: { apps?: boolean } = {},
+): Promise<TestWorld> {
+  if (appLessTopologyYaml === defaultTopologyYaml) throw new Error(`the default topology lost "${appLine}"`);
+  const topologyPath = join(dir, 'pangea.yaml');
+  if (!options.apps && !existsSync(topologyPath)) writeFileSync(topologyPath, appLessTopologyYaml);
   await runCliOk(['up', '--detach', ...extraArgs], dir);
   const world: TestWorld = {
     dir,
