@@ -5,6 +5,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  LogController,
 } from 'fastify';
 import type { AppDeps } from './deps.js';
 import { AppError, fromDynamoError } from './errors.js';
@@ -59,7 +60,7 @@ export function buildServer(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the two packages' type versions just differ in detail.
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: bodyLimitBytes,
     // Drain on close: keep-alive connections that are idle are closed, busy ones finish.
     forceCloseConnections: 'idle',
