@@ -132,6 +132,11 @@ export interface ReplicatedRegionStore extends RegionStore, StreamLogReader {
   /** Physical wall clock, epoch ms (the store's injected clock). */
   wallClockMs(): number;
   transactReplicated<T>(fn: (tx: ReplicationWriteTx) => T): Promise<T>;
+  /**
+   * Calls `listener` after a commit that appended to the outbound log (the new entries are
+   * readable then), so senders ship at once instead of polling. Returns the unsubscribe function.
+   */
+  onOutboundCommitted(listener: () => void): () => void;
   /** The last assigned outbound sequence (0 when none). */
   outboundHighSequence(): number;
   /** How many changes destined to `peer` were ever logged. */

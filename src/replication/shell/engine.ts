@@ -100,6 +100,7 @@ class ReplicationEngine implements RunningReplicationEngine {
   private truncateAgain = false;
   private gcTimer: NodeJS.Timeout | undefined;
   private resumeTimer: NodeJS.Timeout | undefined;
+  private stopWakingOnCommit: (() => void) | undefined;
   url = '';
 
   constructor(private readonly options: ReplicationEngineOptions) {
@@ -172,6 +173,8 @@ class ReplicationEngine implements RunningReplicationEngine {
 
   start(): void {
     for (const sender of this.senders) sender.start();
+    // A committed local write leaves at once rather than at the senders' next poll.
+    this.stopWakingOnCommit = this.store.onOutboundCommitted(() => this.kickSenders());
     this.control.resumeJobs();
     const gcIntervalMs = this.options.tombstoneGcIntervalMs ?? 10_000;
     this.gcTimer = setInterval(() => void this.collectTombstones(), gcIntervalMs);
@@ -225,6 +228,7 @@ class ReplicationEngine implements RunningReplicationEngine {
   async close(): Promise<void> {
     if (this.gcTimer) clearInterval(this.gcTimer);
     if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    this.stopWakingOnCommit?.();
     await Promise.all(this.senders.map((sender) => sender.stop()));
     await this.control.stop();
     await new Promise<void>((resolve) => {

@@ -1,9 +1,14 @@
 /**
- * Applies batches from other regions. Per origin, batches are applied one at a time in sequence
- * order: a batch that starts beyond the next expected sequence (it overtook its predecessor on
- * another connection) waits briefly for it, then is refused with SequenceGap so the origin goes
- * back. Records already applied are skipped. The whole batch (merges, stream and conflict records,
- * the origin's new contiguous sequence) is one store transaction; the ack is sent after it commits.
+ * Applies batches from other regions. Per origin, batches are applied in sequence order: a batch
+ * that starts beyond the next expected sequence (it overtook its predecessor on another
+ * connection) is parked until its predecessor is in, and refused with SequenceGap after a short
+ * wait so the origin goes back. Records already applied are skipped.
+ *
+ * Group apply: the batches that queued up while the previous apply was committing are applied
+ * together, as one store transaction (merges, stream and conflict records, the origin's new
+ * contiguous sequence), and each is acked once that transaction committed. A sender with many
+ * batches in flight therefore costs one commit per round of arrivals rather than one per batch,
+ * and a batch never waits for a queue of commits ahead of it.
  */
 
 import {
@@ -26,11 +31,23 @@ export interface ReceiverOptions {
   canApply(): boolean;
   /** How long an early batch waits for its predecessor. */
   reorderWaitMs?: number;
+  /** A group stops growing at this many records (a single larger batch still goes alone). */
+  maxGroupRecords?: number;
+}
+
+/** Keeps one transaction short, so acks keep flowing while a backlog drains. */
+const defaultMaxGroupRecords = 4000;
+
+interface ParkedBatch {
+  request: BatchRequest;
+  expiry: NodeJS.Timeout;
+  resolve(reply: BatchReply): void;
+  reject(error: unknown): void;
 }
 
 interface OriginQueue {
   applying: boolean;
-  waiters: Array<() => void>;
+  parked: ParkedBatch[];
 }
 
 export interface ApplyCounts {
@@ -52,52 +69,112 @@ export class BatchReceiver {
     return { applied: this.appliedTotal, conflicts: this.conflictTotal };
   }
 
-  async receive(request: BatchRequest): Promise<BatchReply> {
-    const { header } = request;
+  receive(request: BatchRequest): Promise<BatchReply> {
+    const { origin } = request.header;
     const { tracker } = this.options;
-    if (!tracker.peers.includes(header.origin)) {
-      throw new ReplicationError('BadRequest', `${header.origin} is not a peer of ${tracker.region}`, 400);
+    if (!tracker.peers.includes(origin)) {
+      const error = new ReplicationError('BadRequest', `${origin} is not a peer of ${tracker.region}`, 400);
+      return Promise.reject(error);
     }
-    const queue = this.queue(header.origin);
-    const deadline = Date.now() + this.reorderWaitMs;
-    for (;;) {
-      this.checkCanApply(header.origin);
-      const contiguous = tracker.contiguousSequence(header.origin);
-      const ready = header.firstSequence <= contiguous + 1 && !queue.applying;
-      if (ready) break;
-      const remainingMs = deadline - Date.now();
-      if (remainingMs <= 0) {
-        throw new ReplicationError('SequenceGap', `expected sequence ${contiguous + 1}`, 409, {
-          ackedSequence: contiguous,
-        });
-      }
-      await this.waitForProgress(queue, remainingMs);
-    }
-    queue.applying = true;
-    try {
-      await this.apply(request);
-    } finally {
-      queue.applying = false;
-      const waiters = queue.waiters.splice(0);
-      for (const wake of waiters) wake();
-    }
-    return { ackedSequence: tracker.contiguousSequence(header.origin) };
+    if (!this.options.canApply()) return Promise.reject(this.pausedError(origin));
+    const queue = this.queue(origin);
+    return new Promise<BatchReply>((resolve, reject) => {
+      const parked: ParkedBatch = {
+        request,
+        resolve,
+        reject,
+        expiry: setTimeout(() => this.refuseOverdue(origin, queue, parked), this.reorderWaitMs),
+      };
+      queue.parked.push(parked);
+      void this.drain(origin, queue);
+    });
   }
 
-  private checkCanApply(origin: string): void {
-    if (this.options.canApply()) return;
-    throw new ReplicationError('ReplicationPaused', 'replication is paused in this region', 503, {
+  /** Applies groups of contiguous parked batches until none can go; one drain per origin at a time. */
+  private async drain(origin: string, queue: OriginQueue): Promise<void> {
+    if (queue.applying) return;
+    queue.applying = true;
+    try {
+      for (;;) {
+        const group = this.takeContiguousGroup(origin, queue);
+        if (group.length === 0) return;
+        await this.applyGroup(origin, group);
+      }
+    } finally {
+      queue.applying = false;
+    }
+  }
+
+  /** The parked batches that continue the applied sequence without a gap, in order. */
+  private takeContiguousGroup(origin: string, queue: OriginQueue): ParkedBatch[] {
+    if (queue.parked.length === 0) return [];
+    if (!this.options.canApply()) {
+      const refused = queue.parked.splice(0);
+      for (const parked of refused) {
+        clearTimeout(parked.expiry);
+        parked.reject(this.pausedError(origin));
+      }
+      return [];
+    }
+    queue.parked.sort((a, b) => a.request.header.firstSequence - b.request.header.firstSequence);
+    const maxRecords = this.options.maxGroupRecords ?? defaultMaxGroupRecords;
+    let reach = this.options.tracker.contiguousSequence(origin);
+    let count = 0;
+    let records = 0;
+    for (const { request } of queue.parked) {
+      if (request.header.firstSequence > reach + 1) break;
+      if (count > 0 && records + request.records.length > maxRecords) break;
+      reach = Math.max(reach, request.header.lastSequence);
+      records += request.records.length;
+      count++;
+    }
+    const group = queue.parked.splice(0, count);
+    for (const parked of group) clearTimeout(parked.expiry);
+    return group;
+  }
+
+  private async applyGroup(origin: string, group: ParkedBatch[]): Promise<void> {
+    try {
+      await this.apply(
+        origin,
+        group.map((parked) => parked.request),
+      );
+    } catch (error) {
+      for (const parked of group) parked.reject(error);
+      return;
+    }
+    const ackedSequence = this.options.tracker.contiguousSequence(origin);
+    for (const parked of group) parked.resolve({ ackedSequence });
+  }
+
+  private refuseOverdue(origin: string, queue: OriginQueue, parked: ParkedBatch): void {
+    const index = queue.parked.indexOf(parked);
+    if (index < 0) return;
+    queue.parked.splice(index, 1);
+    const contiguous = this.options.tracker.contiguousSequence(origin);
+    parked.reject(
+      new ReplicationError('SequenceGap', `expected sequence ${contiguous + 1}`, 409, {
+        ackedSequence: contiguous,
+      }),
+    );
+  }
+
+  private pausedError(origin: string): ReplicationError {
+    return new ReplicationError('ReplicationPaused', 'replication is paused in this region', 503, {
       ackedSequence: this.options.tracker.contiguousSequence(origin),
     });
   }
 
-  private async apply(request: BatchRequest): Promise<void> {
-    const { header, records } = request;
+  /** One transaction for the whole group; the tracker moves only after it committed. */
+  private async apply(origin: string, requests: BatchRequest[]): Promise<void> {
     const { store, tracker } = this.options;
-    const origin = header.origin;
     const contiguous = tracker.contiguousSequence(origin);
-    const fresh = records.filter((record) => record.s > contiguous);
-    const lastSequence = Math.max(contiguous, header.lastSequence);
+    const fresh: WireChange[] = [];
+    let lastSequence = contiguous;
+    for (const { header, records } of requests) {
+      for (const record of records) if (record.s > lastSequence) fresh.push(record);
+      lastSequence = Math.max(lastSequence, header.lastSequence);
+    }
     if (lastSequence > contiguous) {
       const conflicts = await store.transactReplicated((tx) => {
         const found: ConflictRecord[] = [];
@@ -112,14 +189,16 @@ export class BatchReceiver {
         tracker.markApplied(origin, sequence);
       this.afterApply(origin, fresh, conflicts);
     }
-    tracker.completeBatch({
-      origin,
-      destination: header.destination,
-      firstSequence: header.firstSequence,
-      originHighSequence: header.originHighSequence,
-      originClock: decodeHlc(header.originClock),
-      originAppliedFrontier: header.originAppliedFrontier ? decodeHlc(header.originAppliedFrontier) : null,
-    });
+    for (const { header } of requests) {
+      tracker.completeBatch({
+        origin,
+        destination: header.destination,
+        firstSequence: header.firstSequence,
+        originHighSequence: header.originHighSequence,
+        originClock: decodeHlc(header.originClock),
+        originAppliedFrontier: header.originAppliedFrontier ? decodeHlc(header.originAppliedFrontier) : null,
+      });
+    }
   }
 
   private applyOne(
@@ -169,19 +248,9 @@ export class BatchReceiver {
   private queue(origin: string): OriginQueue {
     let queue = this.queues.get(origin);
     if (!queue) {
-      queue = { applying: false, waiters: [] };
+      queue = { applying: false, parked: [] };
       this.queues.set(origin, queue);
     }
     return queue;
-  }
-
-  private waitForProgress(queue: OriginQueue, timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, Math.min(timeoutMs, 50));
-      queue.waiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
   }
 }

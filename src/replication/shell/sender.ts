@@ -4,6 +4,12 @@
  * go-back-N with at most `maxInFlightBatches` outstanding, exponential backoff with seeded jitter
  * after a failure, and an empty heartbeat when idle so the peer learns our clock and frontier.
  *
+ * Latency: the sender is woken by every commit that appends to the log (`kick`) and by every ack,
+ * so a change leaves as soon as it is committed and the window has room; the poll timer is only a
+ * safety net. The window is wide (a batch per connection, HTTP/1.1 has no pipelining) because a
+ * long link holds a round trip's worth of commits in flight: with 4 batches over a 185 ms round
+ * trip, a change would wait for a free slot for tens of milliseconds.
+ *
  * Memory stays bounded whatever the backlog: each batch is read from the log when it is cut (a
  * page of at most `scanLimit` entries), only in-flight batches exist in memory, and a resend
  * reads the log again. A batch covers a sequence range; changes of tables the peer does not
@@ -24,8 +30,11 @@ export interface SenderTuning {
   /** Log entries examined per batch at most (entries for other peers are skipped cheaply). */
   scanLimit: number;
   maxInFlightBatches: number;
+  /** Request bodies in flight at most (at least one batch always goes): bounds memory in catch-up. */
+  maxInFlightBytes: number;
   ackTimeoutMs: number;
   heartbeatIntervalMs: number;
+  /** Safety net only: commits and acks wake the sender; it re-reads the log at least this often. */
   pollIntervalMs: number;
   backoff: BackoffPolicy;
 }
@@ -34,10 +43,11 @@ export const defaultSenderTuning: SenderTuning = {
   maxRecords: 1000,
   maxBytes: 1024 * 1024,
   scanLimit: 4000,
-  maxInFlightBatches: 4,
+  maxInFlightBatches: 64,
+  maxInFlightBytes: 16 * 1024 * 1024,
   ackTimeoutMs: 15_000,
   heartbeatIntervalMs: 1000,
-  pollIntervalMs: 10,
+  pollIntervalMs: 100,
   backoff: { baseMs: 100, capMs: 5000, jitterRatio: 0.5 },
 };
 
@@ -45,7 +55,10 @@ interface InFlightBatch {
   firstSequence: number;
   lastSequence: number;
   destined: number;
+  bodyBytes: number;
   generation: number;
+  /** A heartbeat sent when a backoff starts: its answer ends the backoff (e.g. after a heal). */
+  probe?: boolean;
 }
 
 export interface SenderHooks {
@@ -79,6 +92,8 @@ export class PeerSender {
   private lastAckAtMs: number | null = null;
   private lastError: string | null = null;
   private timer: NodeJS.Timeout | undefined;
+  private wakeup: NodeJS.Immediate | undefined;
+  private inFlightBytes = 0;
   private stopped = false;
   private saving: Promise<void> | undefined;
   private saveAgain = false;
@@ -124,14 +139,20 @@ export class PeerSender {
     this.schedule(0);
   }
 
-  /** Sends at once (after a resume or a write), unless backing off. */
+  /**
+   * Sends as soon as the event loop is free (after a commit, an ack or a resume), unless backing
+   * off. Kicks in one turn are coalesced into one pass, which then cuts one batch for all of them.
+   */
   kick(): void {
-    if (!this.stopped) this.schedule(0);
+    if (this.stopped || this.wakeup) return;
+    if (Date.now() < this.retryAtMs) return;
+    this.wakeup = setImmediate(() => this.pump());
+    this.wakeup.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.cancelWakeups();
     await this.saving;
   }
 
@@ -142,23 +163,46 @@ export class PeerSender {
     this.timer.unref();
   }
 
-  private pump(): void {
+  private cancelWakeups(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.wakeup) clearImmediate(this.wakeup);
     this.timer = undefined;
+    this.wakeup = undefined;
+  }
+
+  private pump(): void {
+    this.cancelWakeups();
     if (this.stopped) return;
     try {
       this.sendWhatWeCan();
     } catch (error) {
       this.logger.error({ err: error, peer: this.destination }, 'replication sender failed to cut a batch');
     }
+    this.schedule(this.nextWaitMs());
+  }
+
+  /**
+   * Until the backoff ends, else the safety-net poll, or the next heartbeat if that comes first
+   * (only an idle sender sends one: with batches in flight, their acks wake us).
+   */
+  private nextWaitMs(): number {
     const nowMs = Date.now();
-    const waitMs = this.retryAtMs > nowMs ? this.retryAtMs - nowMs : this.tuning.pollIntervalMs;
-    this.schedule(waitMs);
+    if (this.retryAtMs > nowMs) return this.retryAtMs - nowMs;
+    // Paused (no heartbeats go out, so one is always overdue) or acks pending: just the poll.
+    if (this.inFlight.length > 0 || !this.hooks.canSend()) return this.tuning.pollIntervalMs;
+    const heartbeatDueMs = this.lastSentAtMs + this.tuning.heartbeatIntervalMs - nowMs;
+    return Math.max(1, Math.min(this.tuning.pollIntervalMs, heartbeatDueMs));
+  }
+
+  private windowHasRoom(): boolean {
+    if (this.inFlight.length >= this.tuning.maxInFlightBatches) return false;
+    return this.inFlight.length === 0 || this.inFlightBytes < this.tuning.maxInFlightBytes;
   }
 
   private sendWhatWeCan(): void {
     if (!this.hooks.canSend() || Date.now() < this.retryAtMs) return;
     const high = this.store.outboundHighSequence();
-    while (this.inFlight.length < this.tuning.maxInFlightBatches && this.nextSequence <= high) {
+    while (this.windowHasRoom() && this.nextSequence <= high) {
       if (!this.sendNextBatch()) break;
     }
     const idle = this.inFlight.length === 0;
@@ -180,24 +224,39 @@ export class PeerSender {
       firstSequence: this.nextSequence,
       lastSequence: cut.lastSequence,
       destined: cut.recordJson.length,
+      bodyBytes: body.length,
       generation: this.generation,
     };
-    this.inFlight.push(batch);
+    this.track(batch);
     this.nextSequence = cut.lastSequence + 1;
     this.transmit(batch, body);
     return true;
   }
 
-  private sendHeartbeat(): void {
+  private sendHeartbeat(probe = false): void {
     const header = this.header(this.nextSequence, this.nextSequence - 1);
+    const body = `{"header":${JSON.stringify(header)},"records":[]}`;
     const batch: InFlightBatch = {
       firstSequence: this.nextSequence,
       lastSequence: this.nextSequence - 1,
       destined: 0,
+      bodyBytes: body.length,
       generation: this.generation,
+      ...(probe ? { probe } : {}),
     };
+    this.track(batch);
+    this.transmit(batch, body);
+  }
+
+  private track(batch: InFlightBatch): void {
     this.inFlight.push(batch);
-    this.transmit(batch, `{"header":${JSON.stringify(header)},"records":[]}`);
+    this.inFlightBytes += batch.bodyBytes;
+  }
+
+  /** Replaces the in-flight list, keeping the byte count in step. */
+  private keepInFlight(batches: InFlightBatch[]): void {
+    this.inFlight = batches;
+    this.inFlightBytes = batches.reduce((total, batch) => total + batch.bodyBytes, 0);
   }
 
   private header(firstSequence: number, lastSequence: number): WireBatchHeader {
@@ -218,6 +277,7 @@ export class PeerSender {
         (response) => {
           if (response.status === 200) {
             this.settle(batch);
+            if (batch.probe) this.endBackoff();
             this.onAck(response.body.ackedSequence);
             return;
           }
@@ -227,14 +287,14 @@ export class PeerSender {
             `${response.status} ${response.body.code ?? ''} ${response.body.message ?? ''}`,
           );
         },
-        (error: Error) => this.onFailure(batch, error.message),
+        (error: Error) => this.onFailure(batch, error.message, { unreachable: true }),
       )
       .catch((error: unknown) => this.logger.error({ err: error }, 'replication ack handling failed'));
   }
 
   /** Removes a heartbeat (which covers no sequence) once answered. */
   private settle(batch: InFlightBatch): void {
-    if (batch.lastSequence < batch.firstSequence) this.inFlight = this.inFlight.filter((b) => b !== batch);
+    if (batch.lastSequence < batch.firstSequence) this.keepInFlight(this.inFlight.filter((b) => b !== batch));
   }
 
   private onAck(ackedSequence: number): void {
@@ -250,7 +310,7 @@ export class PeerSender {
     }
     // The peer had applied more than we knew (e.g. our ack was lost in a crash): count from the log.
     if (countedTo < ackedSequence) destined += this.countDestined(countedTo, ackedSequence);
-    this.inFlight = remaining;
+    this.keepInFlight(remaining);
     this.acked = { sequence: ackedSequence, destined };
     this.nextSequence = Math.max(this.nextSequence, ackedSequence + 1);
     this.failedAttempts = 0;
@@ -278,20 +338,34 @@ export class PeerSender {
   }
 
   /** Go back to the watermark after a backoff; failures of an older generation are already handled. */
-  private onFailure(batch: InFlightBatch, reason: string): void {
+  private onFailure(batch: InFlightBatch, reason: string, how = { unreachable: false }): void {
     if (batch.generation !== this.generation) return;
     this.generation++;
     this.failedAttempts++;
     this.lastError = reason;
     const delayMs = backoffDelayMs(this.tuning.backoff, this.failedAttempts, this.random);
     this.retryAtMs = Date.now() + delayMs;
-    this.inFlight = [];
+    this.keepInFlight([]);
     this.nextSequence = this.acked.sequence + 1;
     this.logger.debug(
       { peer: this.destination, reason, attempt: this.failedAttempts, delayMs },
       'replication batch failed; backing off',
     );
     this.schedule(delayMs);
+    // A partition holds bytes rather than failing, so a retry only learns of the heal when it is
+    // sent. One heartbeat waits on the link instead; its answer resumes us one round trip after
+    // the heal. Only for a peer we could not reach (a peer that answered with an error keeps its
+    // backoff), and a failed probe sends no other: at most two requests per backoff.
+    if (how.unreachable && !batch.probe && this.hooks.canSend()) this.sendHeartbeat(true);
+  }
+
+  /** The peer answered while we were backing off: it is reachable again, so resend at once. */
+  private endBackoff(): void {
+    if (this.retryAtMs === 0) return;
+    this.retryAtMs = 0;
+    this.failedAttempts = 0;
+    this.lastError = null;
+    this.kick();
   }
 
   /** One save at a time; the newest watermark wins. */
