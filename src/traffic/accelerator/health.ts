@@ -19,6 +19,13 @@ import type { HealthCheckProtocol } from './types.js';
 
 /** Route 53's HTTP connect limit, also used as the ceiling of a probe's whole run. */
 const maxProbeTimeoutMs = 4_000;
+/**
+ * A probe gets at least this long even when checks run more often (the `fast` profile's 250 ms):
+ * a dead region refuses at once, but a live one answering `/health` late on a busy machine must not
+ * fail its checks and flap. Probes of one endpoint never overlap, so a hung endpoint is probed once
+ * per timeout instead of once per interval.
+ */
+const minProbeTimeoutMs = 1_000;
 
 export type HealthState = 'initial' | 'healthy' | 'unhealthy';
 
@@ -245,7 +252,7 @@ export class HealthMonitor {
     watch.probing = true;
     // The next probe is due one interval after this one started, as on a fixed schedule.
     this.schedule(watch, watch.spec.intervalMs);
-    const timeoutMs = Math.min(watch.spec.intervalMs, maxProbeTimeoutMs);
+    const timeoutMs = Math.min(Math.max(watch.spec.intervalMs, minProbeTimeoutMs), maxProbeTimeoutMs);
     let result: ProbeResult;
     try {
       result = await this.probe({ ...watch.spec.target, timeoutMs });

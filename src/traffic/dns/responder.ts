@@ -11,9 +11,19 @@
  * - ECS is echoed with family, source prefix and address, and our scope (RFC 7871 §7.2.1).
  * Messages shorter than a header, and responses (QR set), are dropped: answering them would let
  * two servers reflect errors at each other.
+ *
+ * Two paths. With an `AnswerCache`, a query of the usual shape (one plain question, at most one
+ * OPT; read by `query-wire.ts` without decoding) is answered from a stored encoded response when
+ * one fits (see `answer-cache.ts` for why an entry cannot go stale). Everything else, and every
+ * cache miss, goes through dns-packet: it decodes and encodes every record type and edge case the
+ * RFCs allow, and owns every error rcode, so both paths answer byte for byte alike (the unit tests
+ * compare them). A miss stores what the general path encoded.
  */
 import dnsPacket, { type Answer, type DecodedPacket, type Packet, type Question } from 'dns-packet';
+import { type AnswerCache, type CachedAnswer, RoutingReads } from './answer-cache.js';
 import { ipv4ToUint, maskIpv4 } from './cidr.js';
+import type { LocatedClient } from './locations.js';
+import { SimpleQueryView } from './query-wire.js';
 import { type ClientAddress, type Resolution, type RoutingEnvironment, resolveQuery } from './routing.js';
 
 export type Transport = 'udp' | 'tcp';
@@ -58,18 +68,37 @@ interface EdnsRequest {
 
 class MalformedQuery extends Error {}
 
+const classIn = 1;
+/** Query types the cache leaves to the general path: ANY (RFC 8482 synthesis), IXFR, AXFR. */
+const uncachedQueryTypes = new Set([255, 251, 252]);
+const recursionDesiredBit = recursionDesiredFlag >> 8; // in the second byte of the message
+
+/** The query's position in the cache, and how to patch a stored response for it. */
+interface CacheSlot {
+  cache: AnswerCache;
+  key: string;
+  view: SimpleQueryView;
+}
+
+/** Parsing scratch, reused by every query: `respond` runs to completion before the next one starts. */
+const sharedView = new SimpleQueryView();
+
 export function respond(
   message: Buffer,
   sourceAddress: string,
   transport: Transport,
   env: RoutingEnvironment,
   settings: ResponderSettings,
+  cache?: AnswerCache,
 ): Response | undefined {
   if (message.length < headerBytes || (message.readUInt16BE(2) & qrFlag) !== 0) return undefined;
   const id = message.readUInt16BE(0);
   const flags = message.readUInt16BE(2);
   const opcode = (flags >> 11) & 0xf;
   if (opcode !== 0) return headerOnly(id, flags, 'NOTIMP');
+  const slot = cache ? cacheSlot(message, sourceAddress, env, cache) : undefined;
+  const hit = slot?.cache.get(slot.key, env.isHealthy);
+  if (slot && hit) return fromCache(hit, message, slot.view, transport, settings);
   let query: DecodedPacket;
   try {
     query = dnsPacket.decode(message);
@@ -77,7 +106,7 @@ export function respond(
     return headerOnly(id, flags, 'FORMERR');
   }
   try {
-    return answer(query, flags, sourceAddress, transport, env, settings);
+    return answer(query, flags, sourceAddress, transport, env, settings, slot);
   } catch (error) {
     if (error instanceof MalformedQuery) return headerOnly(id, flags, 'FORMERR');
     return headerOnly(id, flags, 'SERVFAIL');
@@ -91,6 +120,7 @@ function answer(
   transport: Transport,
   env: RoutingEnvironment,
   settings: ResponderSettings,
+  slot: CacheSlot | undefined,
 ): Response {
   const question = query.questions?.length === 1 ? query.questions[0] : undefined;
   if (!question) throw new MalformedQuery();
@@ -101,12 +131,102 @@ function answer(
   if (['AXFR', 'IXFR'].includes(question.type)) return build({ ...base, rcode: 'REFUSED' }, transport);
   const client = clientAddress(sourceAddress, edns?.subnet);
   const queryType: string = question.type;
-  const resolution =
-    queryType === 'ANY'
-      ? minimalAnyResponse(env, question.name, client)
-      : resolveQuery(env, question.name, question.type, client);
-  return build({ ...base, rcode: resolution.rcode, resolution }, transport);
+  if (queryType === 'ANY') {
+    const resolution = minimalAnyResponse(env, question.name, client);
+    return build({ ...base, rcode: resolution.rcode, resolution }, transport);
+  }
+  const reads = slot ? new RoutingReads(env) : undefined;
+  const resolution = resolveQuery(reads?.env ?? env, question.name, question.type, client);
+  const input: BuildInput = { ...base, rcode: resolution.rcode, resolution };
+  if (slot && reads && !reads.usedRandom && !resolution.dependsOnAddress) remember(slot, input, reads);
+  return build(input, transport);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Answer cache
+
+/** The cache key of a query of the simple shape; undefined sends it down the general path. */
+function cacheSlot(
+  message: Buffer,
+  sourceAddress: string,
+  env: RoutingEnvironment,
+  cache: AnswerCache,
+): CacheSlot | undefined {
+  const view = sharedView;
+  if (!view.read(message) || view.questionClass !== classIn || view.ednsVersion > 0) return undefined;
+  if (uncachedQueryTypes.has(view.questionType)) return undefined;
+  let subnet: ClientSubnet | undefined;
+  if (view.subnetLength >= 0) {
+    try {
+      subnet = parseClientSubnet(message.subarray(view.subnetOffset, view.subnetOffset + view.subnetLength));
+    } catch {
+      return undefined; // the general path answers FORMERR
+    }
+  }
+  const client = clientAddress(sourceAddress, subnet);
+  const key = cacheKey(message, view, subnet, client, env.locations.locate(client.address));
+  return { cache, key, view };
+}
+
+/**
+ * Everything the stored response depends on besides the patched ID, RD bit and subnet address:
+ * the question's own bytes (case kept), the EDNS shape (OPT present, the echoed option's family and
+ * length), the location's range prefix and the client prefix (ECS scope) and the location (routing).
+ * The question is self-delimiting and the location name comes last, so no two inputs share a key.
+ */
+function cacheKey(
+  message: Buffer,
+  view: SimpleQueryView,
+  subnet: ClientSubnet | undefined,
+  client: ClientAddress,
+  located: LocatedClient,
+): string {
+  const question = message.toString('latin1', headerBytes, view.questionEnd);
+  const edns = !view.hasEdns ? 'none' : subnet ? `ecs${subnet.family}/${subnet.sourcePrefixLength}` : 'opt';
+  const prefixes = `${located.rangePrefixLength ?? ''}|${client.prefixLength}`;
+  return `${question}|${edns}|${prefixes}|${located.location?.name ?? ''}`;
+}
+
+function remember(slot: CacheSlot, input: BuildInput, reads: RoutingReads): void {
+  slot.cache.set(slot.key, {
+    full: encodeFull(input),
+    truncated: encodeTruncated(input),
+    rcode: input.rcode,
+    healthIds: reads.healthIds,
+    healthAnswers: reads.healthAnswers,
+  });
+}
+
+/** The stored response with this query's ID, RD bit and subnet address (the OPT's last bytes). */
+function fromCache(
+  entry: CachedAnswer,
+  message: Buffer,
+  view: SimpleQueryView,
+  transport: Transport,
+  settings: ResponderSettings,
+): Response {
+  const limit =
+    transport === 'udp'
+      ? udpLimitFor(view.hasEdns ? view.ednsPayloadBytes : undefined, settings)
+      : Number.POSITIVE_INFINITY;
+  const fits = entry.full.length <= limit;
+  const template = fits ? entry.full : entry.truncated;
+  const bytes = Buffer.allocUnsafe(template.length);
+  template.copy(bytes);
+  bytes[0] = message[0] as number;
+  bytes[1] = message[1] as number;
+  bytes[2] =
+    ((template[2] as number) & ~recursionDesiredBit) | ((message[2] as number) & recursionDesiredBit);
+  const addressBytes = view.subnetLength - 4;
+  if (addressBytes > 0) {
+    const addressStart = view.subnetOffset + 4;
+    message.copy(bytes, bytes.length - addressBytes, addressStart, addressStart + addressBytes);
+  }
+  return { bytes, rcode: entry.rcode as Rcode, truncated: !fits };
+}
+
+// ---------------------------------------------------------------------------------------------
+// General path
 
 /** RFC 8482: answer ANY with one synthesized HINFO instead of every record set. */
 function minimalAnyResponse(env: RoutingEnvironment, name: string, client: ClientAddress): Resolution {
@@ -178,34 +298,38 @@ interface BuildInput {
 }
 
 function build(input: BuildInput, transport: Transport): Response {
-  const { resolution, edns } = input;
-  const rcodeBits = input.rcode === 'BADVERS' ? 0 : rcodeValues[input.rcode];
-  const flags = authoritativeFlag | (input.requestFlags & recursionDesiredFlag) | rcodeBits;
-  const opt = edns ? [optRecord(input, resolution?.scopePrefixLength ?? 0)] : [];
-  const packet: Packet = {
-    id: input.id,
-    type: 'response',
-    flags,
-    questions: [input.question],
-    answers: (resolution?.answers ?? []).map(toWire),
-    authorities: (resolution?.authorities ?? []).map(toWire),
-    additionals: opt,
-  };
-  const bytes = dnsPacket.encode(packet);
-  const limit = transport === 'udp' ? udpLimit(input) : Number.POSITIVE_INFINITY;
+  const bytes = encodeFull(input);
+  const limit =
+    transport === 'udp' ? udpLimitFor(input.edns?.payloadBytes, input.settings) : Number.POSITIVE_INFINITY;
   if (bytes.length <= limit) return { bytes, rcode: input.rcode, truncated: false };
-  const truncated = dnsPacket.encode({
-    ...packet,
-    flags: flags | truncatedFlag,
-    answers: [],
-    authorities: [],
-  });
-  return { bytes: truncated, rcode: input.rcode, truncated: true };
+  return { bytes: encodeTruncated(input), rcode: input.rcode, truncated: true };
 }
 
-function udpLimit(input: BuildInput): number {
-  if (!input.edns) return classicUdpLimitBytes;
-  return Math.max(classicUdpLimitBytes, Math.min(input.edns.payloadBytes, input.settings.maxUdpPayloadBytes));
+function encodeFull(input: BuildInput): Buffer {
+  const { resolution } = input;
+  return dnsPacket.encode({
+    ...responseFrame(input, 0),
+    answers: (resolution?.answers ?? []).map(toWire),
+    authorities: (resolution?.authorities ?? []).map(toWire),
+  });
+}
+
+/** TC set and no records, so the client retries over TCP (RFC 1035 §4.2.1). */
+function encodeTruncated(input: BuildInput): Buffer {
+  return dnsPacket.encode({ ...responseFrame(input, truncatedFlag), answers: [], authorities: [] });
+}
+
+function responseFrame(input: BuildInput, extraFlags: number): Packet {
+  const rcodeBits = input.rcode === 'BADVERS' ? 0 : rcodeValues[input.rcode];
+  const flags = authoritativeFlag | (input.requestFlags & recursionDesiredFlag) | rcodeBits | extraFlags;
+  const opt = input.edns ? [optRecord(input, input.resolution?.scopePrefixLength ?? 0)] : [];
+  return { id: input.id, type: 'response', flags, questions: [input.question], additionals: opt };
+}
+
+/** Without EDNS 512 bytes; with it the requester's payload size, within [512, our maximum]. */
+function udpLimitFor(ednsPayloadBytes: number | undefined, settings: ResponderSettings): number {
+  if (ednsPayloadBytes === undefined) return classicUdpLimitBytes;
+  return Math.max(classicUdpLimitBytes, Math.min(ednsPayloadBytes, settings.maxUdpPayloadBytes));
 }
 
 function optRecord(input: BuildInput, scopePrefixLength: number): Answer {

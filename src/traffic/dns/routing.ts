@@ -57,6 +57,8 @@ export interface Resolution {
   authorities: AnswerRecord[];
   /** ECS scope: leading bits of the client address this answer depends on (0 = everyone's answer). */
   scopePrefixLength: number;
+  /** IP-based routing read the client's address itself, not only its location (answers cache per location). */
+  dependsOnAddress?: boolean;
 }
 
 interface QueryContext {
@@ -94,7 +96,7 @@ export function resolveQuery(
   if (!firstZone) return { rcode: 'REFUSED', answers: [], authorities: [], scopePrefixLength: 0 };
   try {
     const resolution = followChain(context, queryName, queryType);
-    return { ...resolution, scopePrefixLength: scopeOf(context) };
+    return { ...resolution, scopePrefixLength: scopeOf(context), dependsOnAddress: context.dependsOnAddress };
   } catch (error) {
     if (error instanceof ChainTooDeep) {
       return { rcode: 'SERVFAIL', answers: [], authorities: [], scopePrefixLength: 0 };

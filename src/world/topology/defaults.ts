@@ -5,6 +5,15 @@ import type { GlobalSpec, ServicesSpec, TimingProfileName, TimingSpec } from './
  * 4 s connect and 2 s response limit (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html),
  * Global Accelerator checks every 30 s with threshold 3, ALB target checks every 30 s with
  * healthy 5 / unhealthy 2. `fast` keeps the same rules with short intervals for local use and tests.
+ *
+ * `fast` accelerator checks run every 250 ms (threshold 2), so a dead region is out of rotation for
+ * new connections within ~0.5 s (target: 1 s). GA fails over on its health checks alone
+ * (https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoint-groups-health-check-options.html,
+ * https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoints-endpoint-weights.unhealthy-endpoints.html),
+ * and in TCP mode the accelerator cannot see a dead region any sooner: it connects to the region's
+ * WAN face, which accepts before it learns that the region refused. The checks go straight to the
+ * region's inside address (loopback): 4 probes/s per endpoint, 12/s for the default three regions,
+ * each one `/health` request; the probe timeout stays at 1 s (see accelerator/health.ts).
  */
 export const timingProfiles: Record<TimingProfileName, Omit<TimingSpec, 'profile' | 'timeScale'>> = {
   'aws-defaults': {
@@ -21,7 +30,7 @@ export const timingProfiles: Record<TimingProfileName, Omit<TimingSpec, 'profile
   fast: {
     healthCheck: { intervalMs: 1_000, failureThreshold: 2, connectTimeoutMs: 500, responseTimeoutMs: 500 },
     dnsTtlSeconds: 1,
-    accelerator: { healthCheckIntervalMs: 1_000, thresholdCount: 2 },
+    accelerator: { healthCheckIntervalMs: 250, thresholdCount: 2 },
     loadBalancer: { intervalMs: 500, healthyThreshold: 2, unhealthyThreshold: 2 },
   },
 };

@@ -89,7 +89,7 @@ test('passive failure takes an endpoint out at once; only the active checks brin
   assert.equal(monitor.isRoutable('e1'), true);
 });
 
-test('probes go to the target with a timeout no longer than the interval; reconcile keeps state and drops removed endpoints', async () => {
+test('probes go to the target with the interval as timeout (1-4 s); reconcile keeps state and drops removed endpoints', async () => {
   const { monitor, probes, tick, setAlive } = setup(1, 1_000);
   await tick(0);
   assert.deepEqual(probes[0], {
@@ -116,5 +116,17 @@ test('probes go to the target with a timeout no longer than the interval; reconc
   const before = probes.length;
   await tick(5_000);
   assert.equal(probes.length, before, 'removed endpoints are not probed');
+  monitor.stop();
+});
+
+test('checks more frequent than 1 s still give a probe 1 s; a dead endpoint is out after threshold x interval', async () => {
+  const { monitor, probes, tick, setAlive } = setup(2, 250);
+  await tick(0);
+  assert.equal(probes[0]?.timeoutMs, 1_000);
+  setAlive(false);
+  await tick(250);
+  assert.equal(monitor.isRoutable('e1'), true, 'one failure is below the threshold');
+  await tick(250);
+  assert.equal(monitor.isRoutable('e1'), false);
   monitor.stop();
 });

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import dnsPacket from 'dns-packet';
 import { type Random, seededRandom } from '../../../../src/shared/random.js';
+import { AnswerCache } from '../../../../src/traffic/dns/answer-cache.js';
 import { respond } from '../../../../src/traffic/dns/responder.js';
 import { DnsServer } from '../../../../src/traffic/dns/server.js';
 import { cidrCollections, latencyMs, locations, seedZone, world } from './fixtures.js';
@@ -68,6 +69,22 @@ describe('fuzz', () => {
       const message = mutate(seeds[index % seeds.length] as Buffer, random);
       const response = respond(message, '127.3.0.1', index % 2 ? 'udp' : 'tcp', env, settings);
       if (response && index % 2 === 1) assert.ok(response.bytes.length <= 1232);
+    }
+  });
+
+  test('with the answer cache, 20,000 seeded mutations get the same bytes as without it', () => {
+    const cached = world([seedZone()], 1);
+    const plain = world([seedZone()], 1);
+    const cache = new AnswerCache(256);
+    const random = seededRandom(20240602);
+    const seeds = seedMessages();
+    const settings = { maxUdpPayloadBytes: 1232 };
+    for (let index = 0; index < 20_000; index++) {
+      const message = mutate(seeds[index % seeds.length] as Buffer, random);
+      const transport = index % 2 ? 'udp' : 'tcp';
+      const withCache = respond(message, '127.3.0.1', transport, cached.env, settings, cache);
+      const without = respond(message, '127.3.0.1', transport, plain.env, settings);
+      assert.deepEqual(withCache, without, `mutation ${index}: ${message.toString('hex')}`);
     }
   });
 
