@@ -8,6 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TableMeta } from '../../dataplane/model.js';
+import { withStoreTableLock } from '../../dataplane/operations/tables/lifecycle.js';
 import type { ReplicationControl } from '../../dataplane/operations/types.js';
 import { type ReplicatedRegionStore, toChangeRecord } from '../../dataplane/storage/index.js';
 import type { Logger } from '../../shared/logger.js';
@@ -378,10 +379,14 @@ class ReplicationEngine implements RunningReplicationEngine {
 
   /** A definition another replica changed: adopted without sending it on (the sender tells everyone). */
   private async adoptMeta(incoming: TableMeta): Promise<unknown> {
-    const local = this.store.getTableMeta(incoming.TableName);
-    if (!local) throw new ReplicationError('TableNotFound', `no table ${incoming.TableName}`, 404);
-    const { meta, newIndexes } = await adoptTableMeta(this.store, local, incoming);
-    await this.store.putTableMeta(meta);
+    // Under the table operations' lock: a local UpdateTimeToLive or settle must not be overwritten.
+    const { meta, newIndexes } = await withStoreTableLock(this.store, incoming.TableName, async () => {
+      const local = this.store.getTableMeta(incoming.TableName);
+      if (!local) throw new ReplicationError('TableNotFound', `no table ${incoming.TableName}`, 404);
+      const adopted = await adoptTableMeta(this.store, local, incoming);
+      await this.store.putTableMeta(adopted.meta);
+      return adopted;
+    });
     // Sampled after the meta committed: every later local write goes to the replicas in it.
     const highSequence = this.store.outboundHighSequence();
     if (newIndexes.length > 0) {

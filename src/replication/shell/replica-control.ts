@@ -14,6 +14,7 @@
  * The job is persisted (cursor after each page) and resumes after a restart.
  */
 import { DynamoError, type TableMeta } from '../../dataplane/model.js';
+import { withStoreTableLock } from '../../dataplane/operations/tables/lifecycle.js';
 import type { ReplicationControl } from '../../dataplane/operations/types.js';
 import {
   changeFromState,
@@ -174,16 +175,21 @@ export class ReplicaControl implements ReplicationControl {
     );
   }
 
-  /** Re-reads the current meta (others may have changed it) and stores `change(meta)`. */
-  private async updateLocal(
+  /**
+   * Re-reads the current meta (others may have changed it) and stores `change(meta)`, under the
+   * table operations' lock so a concurrent settle (UPDATING → ACTIVE) or UpdateTable isn't lost.
+   */
+  private updateLocal(
     tableName: string,
     change: (meta: TableMeta) => TableMeta,
   ): Promise<TableMeta | undefined> {
-    const current = this.deps.store.getTableMeta(tableName);
-    if (!current) return undefined;
-    const next = change(structuredClone(current) as TableMeta);
-    await this.deps.store.putTableMeta(next);
-    return this.deps.store.getTableMeta(tableName);
+    return withStoreTableLock(this.deps.store, tableName, async () => {
+      const current = this.deps.store.getTableMeta(tableName);
+      if (!current) return undefined;
+      const next = change(structuredClone(current) as TableMeta);
+      await this.deps.store.putTableMeta(next);
+      return this.deps.store.getTableMeta(tableName);
+    });
   }
 
   /** Sends the meta to every other replica but `except`, until each answers; their high sequences. */

@@ -21,10 +21,24 @@ export function withTableLock<T>(
   tableName: string,
   work: () => Promise<T>,
 ): Promise<T> {
-  let locks = tableLocks.get(ctx.store);
+  return withStoreTableLock(ctx.store, tableName, work);
+}
+
+/**
+ * The same lock for code that has the store but no operation context: the replication engine's
+ * own metadata changes (replica statuses, adopted definitions) must not interleave with a settling
+ * transition or an UpdateTable, or one read-modify-write overwrites the other (a table left
+ * UPDATING for good). Never call it while holding the table's lock.
+ */
+export function withStoreTableLock<T>(
+  store: RegionStore,
+  tableName: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  let locks = tableLocks.get(store);
   if (!locks) {
     locks = new Map();
-    tableLocks.set(ctx.store, locks);
+    tableLocks.set(store, locks);
   }
   const previous = locks.get(tableName) ?? Promise.resolve();
   const next = previous.then(work, work);
