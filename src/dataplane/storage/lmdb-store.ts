@@ -3,10 +3,9 @@
  * (sub-databases in databases.ts, key layout in layout.ts).
  *
  * Group commit and durability: every `transact` callback runs as an lmdb child transaction.
- * GroupCommitter (group-commit.ts) queues the callbacks while earlier batches commit and runs each
- * batch one callback after another on the main thread inside a single LMDB write transaction,
- * committed with one sync; a callback that throws aborts only its own child transaction. The
- * promise resolves once lmdb reports that commit done.
+ * lmdb-js queues the callbacks issued in one event turn and runs them one after another on the
+ * main thread inside a single LMDB write transaction, committed with one sync; a callback that
+ * throws aborts only its own child transaction. The promise resolves once that commit is done.
  * We keep lmdb's default (safe) sync settings: on Linux that is `overlappingSync`, where the
  * commit is written to the file before the promise resolves (so it survives kill -9) and the
  * fsync that makes it survive an OS crash follows right after, outside the write lock. An OS
@@ -33,7 +32,6 @@ import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { DynamoError, type Item, type TableMeta } from '../model.js';
 import { type Databases, openDatabases } from './databases.js';
 import { StorageError } from './errors.js';
-import { GroupCommitter } from './group-commit.js';
 import { prefixSuccessor, storagePrefix, storedKey } from './key-codec.js';
 import { allIndexes, findIndex, ttlLogicalKey } from './layout.js';
 import { ReplicationLedger } from './ledger.js';
@@ -143,7 +141,6 @@ class LmdbRegionStore implements ReplicatedRegionStore {
   private purging: Promise<void> | undefined;
   private pruningTtl: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
-  private readonly committer: GroupCommitter;
 
   constructor(
     private readonly dbs: Databases,
@@ -152,7 +149,6 @@ class LmdbRegionStore implements ReplicatedRegionStore {
     private readonly retention: LogRetention,
   ) {
     this.reader = new Reader(dbs);
-    this.committer = new GroupCommitter(dbs.root);
     this.logs = new ReplicationLogs(dbs, (action) => this.write(action));
     for (const { key, value } of dbs.meta.getRange()) this.metas.set(key, deepFreeze(value));
     for (const { value } of this.purgeRecords()) this.markDropped(value);
@@ -391,7 +387,6 @@ class LmdbRegionStore implements ReplicatedRegionStore {
     this.closing ??= (async () => {
       if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
       await Promise.allSettled([this.purging, this.pruningTtl, this.maintaining]);
-      await this.committer.drained();
       await this.dbs.root.committed;
       await this.dbs.root.close();
     })();
@@ -402,10 +397,10 @@ class LmdbRegionStore implements ReplicatedRegionStore {
     if (this.purgeRecords().length > 0) void this.runPurges().catch(() => undefined);
   }
 
-  /** One atomic write (a child transaction of the next group commit), rejected once closing. */
+  /** One atomic write (a child transaction of the current batch), rejected once closing. */
   private write<T>(action: () => T): Promise<T> {
     if (this.closing) return Promise.reject(new StorageError('STORE_CLOSED', 'the region store is closed'));
-    return this.committer.run(action);
+    return this.dbs.root.childTransaction(action);
   }
 
   private purgeRecords(): { key: string; value: PurgeRecord }[] {
