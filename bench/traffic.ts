@@ -10,8 +10,12 @@
  *     answer) and accelerator failover for new requests: from the region's death (its server stops
  *     listening) to the first new request that succeeds, and to the first success after which no
  *     new request failed (TCP mode: active health checks; HTTP mode: passive failover as well).
- *     aws-defaults is not run: its 30 s × 3 health checks are not divided by timeScale, so one
- *     failover takes ~90 s of wall time.
+ *  4. Recovery times with aws-defaults (Route 53 checks every 30 s, threshold 3, TTL 60 s;
+ *     accelerator checks every 30 s, threshold 3): the same components on a topology with
+ *     `timing: { profile: aws-defaults }`. Its intervals are not divided by timeScale, so this takes
+ *     ~2 minutes of wall time (each measurement stops by itself after 200 s at most). Measured times
+ *     are compared with the nominal interval × threshold (+ TTL) and with a prediction from the
+ *     probe schedules seen before the death. Skip with BENCH_TRAFFIC_AWS_DEFAULTS=0.
  * Everything but the DNS load client (fabric, checker, DNS server, accelerator, other clients) runs
  * in this one process, like the world controller does, on ports of their own (4xxxx) so a running
  * world is not disturbed.
@@ -27,7 +31,7 @@ import { silentLogger } from '../src/shared/logger.js';
 import { seededRandom } from '../src/shared/random.js';
 import { Accelerator, type AcceleratorConfig } from '../src/traffic/accelerator/index.js';
 import { dnsLocationsFromTopology, latencyFromTopology, startDnsServer } from '../src/traffic/dns/index.js';
-import { HealthChecker } from '../src/traffic/health/index.js';
+import { HealthChecker, healthyCheckerShare } from '../src/traffic/health/index.js';
 import { locationAddress } from '../src/wan/client.js';
 import { WanFabric } from '../src/wan/fabric.js';
 import { parseTopology } from '../src/world/topology/index.js';
@@ -44,8 +48,18 @@ const requestTimeoutMs = 2_000;
 const latencyRequests = 1_000;
 const lbPort = 41080;
 
-const topology = parseTopology(
+/** Run section 4 (aws-defaults recovery, ~2 minutes) unless BENCH_TRAFFIC_AWS_DEFAULTS=0. */
+const runAwsDefaults = process.env.BENCH_TRAFFIC_AWS_DEFAULTS !== '0';
+/** Hard limit of each aws-defaults measurement, from the region's death. */
+const awsDeadlineMs = 200_000;
+/** aws-defaults: one new request every this many ms (the measured times are ~60-150 s). */
+const awsRequestGapMs = 100;
+/** aws-defaults: a run of successes this long after the last failure ends the measurement. */
+const awsStableMs = 3_000;
+
+const topologyYaml = (profile: 'fast' | 'aws-defaults') =>
   `version: 1
+timing: { profile: ${profile} }
 regions: [{ name: us-east-1 }, { name: eu-west-1 }]
 services:
   dynamodb: { port: 41000 }
@@ -58,9 +72,8 @@ wan:
     - { from: europe, to: eu-west-1, latencyMs: 0 }
     - { from: eu-west-1, to: europe, latencyMs: 0 }
 global: { adminPort: 41700, edgePort: 41002, dnsPort: 41053, acceleratorPort: 41081, dashboardPort: 41701 }
-`,
-  'bench-traffic.yaml',
-);
+`;
+const topology = parseTopology(topologyYaml('fast'), 'bench-traffic.yaml');
 const europe = topology.locations.find((location) => location.name === 'europe');
 if (!europe) throw new Error('the default locations include europe');
 const client = locationAddress(europe, 9);
@@ -169,15 +182,15 @@ async function benchDns(): Promise<void> {
 
 // -- 2. Accelerator latency --------------------------------------------------------------------
 
-function regionServers(): Map<string, http.Server> {
-  return new Map(
-    topology.regions.map((region) => [
-      region.name,
-      http.createServer({ keepAlive: true }, (request, response) =>
-        response.end(request.url === healthCheckPath ? 'OK' : region.name),
-      ),
-    ]),
+/** A region's load balancer: answers health checks, and every other request with the region's name. */
+function regionServer(region: string): http.Server {
+  return http.createServer({ keepAlive: true }, (request, response) =>
+    response.end(request.url === healthCheckPath ? 'OK' : region),
   );
+}
+
+function regionServers(): Map<string, http.Server> {
+  return new Map(topology.regions.map((region) => [region.name, regionServer(region.name)]));
 }
 
 async function listenServer(server: http.Server, region: string): Promise<void> {
@@ -258,23 +271,28 @@ async function benchAcceleratorLatency(): Promise<void> {
 
 // -- 3. Failover -------------------------------------------------------------------------------
 
-async function until(predicate: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+async function until(predicate: () => Promise<boolean>, timeoutMs: number, pollMs = 20): Promise<number> {
   const startedMs = performance.now();
   while (performance.now() - startedMs < timeoutMs) {
     if (await predicate().catch(() => false)) return performance.now() - startedMs;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   return Number.POSITIVE_INFINITY;
 }
 
-function digA(
-  port: number,
-  query = dnsPacket.encode({
+const appQuery = () =>
+  dnsPacket.encode({
     type: 'query',
     id: 2,
     questions: [{ name: 'app.example.com', type: 'A', class: 'IN' }],
-  }),
-): Promise<string> {
+  });
+
+async function digA(port: number, query = appQuery()): Promise<string> {
+  return (await digAnswer(port, query)).data;
+}
+
+/** The first answer's address and TTL ('' and NaN when there is none). */
+function digAnswer(port: number, query = appQuery()): Promise<{ data: string; ttl: number }> {
   return new Promise((resolve, reject) => {
     const socket = createSocket('udp4');
     const timer = setTimeout(() => {
@@ -284,8 +302,8 @@ function digA(
     socket.once('message', (message) => {
       clearTimeout(timer);
       socket.close();
-      const answer = dnsPacket.decode(message).answers?.[0] as { data?: string } | undefined;
-      resolve(answer?.data ?? '');
+      const answer = dnsPacket.decode(message).answers?.[0] as { data?: string; ttl?: number } | undefined;
+      resolve({ data: answer?.data ?? '', ttl: answer?.ttl ?? Number.NaN });
     });
     socket.bind({ address: client, port: 0 }, () => socket.send(query, port, '127.0.0.1'));
   });
@@ -385,11 +403,191 @@ async function benchFailover(fabric: WanFabric, servers: Map<string, http.Server
   await dns.stop();
 }
 
+// -- 4. Failover with aws-defaults -------------------------------------------------------------
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Like newRequestsUntil, sparser: until a run of successes `awsStableMs` long, or the deadline. */
+async function newRequestsUntilStable(port: number, diedAtMs: number): Promise<Attempt[]> {
+  const attempts: Attempt[] = [];
+  let lastFailureMs = diedAtMs;
+  while (performance.now() < diedAtMs + awsDeadlineMs) {
+    const ok = await freshGet(port).then(
+      (body) => body === 'us-east-1',
+      () => false,
+    );
+    const endedMs = performance.now();
+    attempts.push({ endedMs, ok });
+    if (!ok) lastFailureMs = endedMs;
+    else if (endedMs - lastFailureMs >= awsStableMs) break;
+    await sleep(awsRequestGapMs);
+  }
+  return attempts;
+}
+
+/** The first probe that starts after the death, on a schedule of one probe every `intervalMs` from `probeMs`. */
+function nextProbeAfter(probeMs: number, diedAtMs: number, intervalMs: number): number {
+  return probeMs + Math.max(1, Math.ceil((diedAtMs - probeMs) / intervalMs)) * intervalMs;
+}
+
+/**
+ * When the Route 53 check should turn unhealthy, from each checker's last probe before the death:
+ * a checker turns at its `threshold`-th failed probe, the check when no more than 18% of its
+ * checkers are left healthy.
+ */
+function predictedCheckFlipMs(
+  lastProbesMs: number[],
+  diedAtMs: number,
+  intervalMs: number,
+  threshold: number,
+): number {
+  const flips = lastProbesMs
+    .map((probeMs) => nextProbeAfter(probeMs, diedAtMs, intervalMs) + (threshold - 1) * intervalMs - diedAtMs)
+    .sort((a, b) => a - b);
+  const total = flips.length;
+  const decisive = flips.findIndex((_, index) => (total - index - 1) / total <= healthyCheckerShare);
+  return flips[decisive] ?? Number.NaN;
+}
+
+const seconds = (ms: number) =>
+  Number.isFinite(ms) ? `${fixed(ms / 1000, 1)} s` : `not within ${awsDeadlineMs / 1000} s`;
+const ratio = (measuredMs: number, expectedMs: number) =>
+  Number.isFinite(measuredMs) ? `ratio ${fixed(measuredMs / expectedMs)}` : 'ratio n/a';
+
+async function benchAwsDefaultsFailover(fabric: WanFabric, servers: Map<string, http.Server>): Promise<void> {
+  const aws = parseTopology(topologyYaml('aws-defaults'), 'bench-traffic-aws-defaults.yaml');
+  const { intervalMs, failureThreshold } = aws.timing.healthCheck;
+  const { healthCheckIntervalMs, thresholdCount } = aws.timing.accelerator;
+  const euCheck = aws.traffic.healthChecks.find((check) => check.TargetRegion === 'eu-west-1');
+  const euWan = aws.regions.find((region) => region.name === 'eu-west-1')?.wanAddress;
+  if (!euCheck || !euWan) throw new Error('the bench topology has eu-west-1 and its health check');
+  // eu-west-1 died in section 3: bring it back.
+  const revived = regionServer('eu-west-1');
+  await listenServer(revived, 'eu-west-1');
+  servers.set('eu-west-1', revived);
+
+  const checker = new HealthChecker(aws.traffic.healthChecks, {
+    topology: aws,
+    links: fabric,
+    random: seededRandom(1),
+  });
+  const dns = await startDnsServer({
+    host: '127.0.0.1',
+    port: 0,
+    zones: aws.traffic.hostedZones,
+    locations: dnsLocationsFromTopology(aws),
+    latencyMs: latencyFromTopology(aws),
+    isHealthy: (id) => checker.isHealthy(id),
+  });
+  const accelerator = new Accelerator(acceleratorConfig(true), { topology: aws, random: seededRandom(3) });
+  const euStates = () =>
+    accelerator
+      .status()
+      .listeners.map(
+        (listener) =>
+          listener.groups.find((group) => group.region === 'eu-west-1')?.endpoints[0]?.health?.state ??
+          'none',
+      );
+  try {
+    checker.start();
+    console.log(
+      `\nFailover, aws-defaults profile (Route 53 checks every ${intervalMs} ms, threshold ${failureThreshold}, TTL ${aws.timing.dnsTtlSeconds} s; accelerator checks every ${healthCheckIntervalMs} ms, threshold ${thresholdCount})`,
+    );
+    // Warm-up: every checker starts at a random point of its interval; wait until each has probed.
+    const warmedMs = await until(
+      async () => {
+        const { observations } = checker.status(euCheck.Id);
+        return (
+          observations.length === aws.locations.length &&
+          observations.every((observation) => observation.healthy && observation.latencyMs !== undefined)
+        );
+      },
+      intervalMs + 10_000,
+      100,
+    );
+    // The accelerator probes at once when it starts, then every interval: starting it now puts the
+    // death right after one of its probes, the slowest case (interval x threshold).
+    await accelerator.start();
+    await until(async () => euStates().every((state) => state === 'healthy'), 5_000);
+    const before = await digAnswer(dns.address.port);
+    if (
+      !Number.isFinite(warmedMs) ||
+      before.data !== euWan ||
+      euStates().some((state) => state !== 'healthy')
+    ) {
+      console.log(
+        `  NOT measured: no healthy start (warm-up ${seconds(warmedMs)}, answer ${before.data}, accelerator endpoints ${euStates().join(', ')})`,
+      );
+      return;
+    }
+    const lastProbesMs = checker
+      .status(euCheck.Id)
+      .observations.map((observation) => observation.checkedAtMs - (observation.latencyMs ?? 0));
+    const firstAcceleratorProbeMs =
+      accelerator.status().listeners[0]?.groups.find((group) => group.region === 'eu-west-1')?.endpoints[0]
+        ?.health?.changedAtMs ?? Number.NaN;
+
+    const diedAtMs = performance.now();
+    revived.closeAllConnections();
+    revived.close();
+    const [dnsFlipMs, tcpAttempts, httpAttempts] = await Promise.all([
+      until(async () => (await digA(dns.address.port)) !== euWan, awsDeadlineMs, 100),
+      newRequestsUntilStable(41081, diedAtMs),
+      newRequestsUntilStable(41082, diedAtMs),
+    ]);
+    const tcpMarkedMs =
+      (accelerator
+        .status()
+        .healthChanges.find(
+          (change) =>
+            change.key.startsWith('0/eu-west-1/') && change.state === 'unhealthy' && change.atMs > diedAtMs,
+        )?.atMs ?? Number.POSITIVE_INFINITY) - diedAtMs;
+
+    const ttlMs = before.ttl * 1000;
+    const nominalDnsMs = intervalMs * failureThreshold;
+    const predictedDnsMs = predictedCheckFlipMs(lastProbesMs, diedAtMs, intervalMs, failureThreshold);
+    const sinceProbe = lastProbesMs.map((probeMs) => (diedAtMs - probeMs) % intervalMs);
+    console.log(
+      `  warm-up ${seconds(warmedMs)} until all ${aws.locations.length} checkers had probed eu-west-1; answer ${before.data}, TTL ${before.ttl} s; at the death the checkers' last probes were ${seconds(Math.min(...sinceProbe))} to ${seconds(Math.max(...sinceProbe))} old, the accelerator's ${seconds(diedAtMs - firstAcceleratorProbeMs)}`,
+    );
+    console.log(
+      `  DNS answer changes after ${seconds(dnsFlipMs)}: expected interval x threshold = ${seconds(nominalDnsMs)} (${ratio(dnsFlipMs, nominalDnsMs)}); from the checkers' probe phases (the check turns when <= ${healthyCheckerShare * 100}% of checkers are healthy) ${seconds(predictedDnsMs)} (${ratio(dnsFlipMs, predictedDnsMs)})`,
+    );
+    console.log(
+      `  a resolver caching for the TTL sees it by ${seconds(dnsFlipMs + ttlMs)}: expected ${seconds(nominalDnsMs)} + TTL ${seconds(ttlMs)} = ${seconds(nominalDnsMs + ttlMs)} (${ratio(dnsFlipMs + ttlMs, nominalDnsMs + ttlMs)}); from the probe phases ${seconds(predictedDnsMs + ttlMs)} (${ratio(dnsFlipMs + ttlMs, predictedDnsMs + ttlMs)})`,
+    );
+    const nominalAcceleratorMs = healthCheckIntervalMs * thresholdCount;
+    const predictedAcceleratorMs =
+      nextProbeAfter(firstAcceleratorProbeMs, diedAtMs, healthCheckIntervalMs) +
+      (thresholdCount - 1) * healthCheckIntervalMs -
+      diedAtMs;
+    const tcp = recovery(tcpAttempts, diedAtMs);
+    console.log(
+      `  accelerator TCP mode (health checks): endpoint marked unhealthy after ${seconds(tcpMarkedMs)}; new requests: first success ${seconds(tcp.firstMs)}, sustained from ${seconds(tcp.sustainedMs)} (${tcp.failed} of ${tcpAttempts.length} failed)`,
+    );
+    console.log(
+      `    expected interval x threshold = ${seconds(nominalAcceleratorMs)} (${ratio(tcp.sustainedMs, nominalAcceleratorMs)}); from the accelerator's probe phase ${seconds(predictedAcceleratorMs)} (${ratio(tcp.sustainedMs, predictedAcceleratorMs)})`,
+    );
+    const passive = recovery(httpAttempts, diedAtMs);
+    console.log(
+      `  accelerator HTTP mode (+ PassiveFailover): first success ${seconds(passive.firstMs)}, sustained from ${seconds(passive.sustainedMs)} (${passive.failed} of ${httpAttempts.length} failed; expected: the first failed request takes the region out, independent of the profile)`,
+    );
+    console.log(
+      `  (detection takes (threshold - 1) to threshold intervals, ${seconds((failureThreshold - 1) * intervalMs)}-${seconds(nominalDnsMs)}, depending on where in the probe interval the region died; new requests every ${awsRequestGapMs} ms until ${awsStableMs / 1000} s without failures, at most ${awsDeadlineMs / 1000} s)`,
+    );
+  } finally {
+    await accelerator.stop();
+    await checker.stop();
+    await dns.stop();
+  }
+}
+
 async function main(): Promise<void> {
+  const guardMs = 120_000 + (runAwsDefaults ? 260_000 : 0);
   const guard = setTimeout(() => {
-    console.error('bench:traffic did not finish within 120 s');
+    console.error(`bench:traffic did not finish within ${guardMs / 1000} s`);
     process.exit(1);
-  }, 120_000);
+  }, guardMs);
   await benchDns();
   const fabric = new WanFabric(topology, {
     clock: systemClock,
@@ -403,10 +601,15 @@ async function main(): Promise<void> {
   await accelerator.start();
   await new Promise((resolve) => setTimeout(resolve, 500)); // first health probes
   try {
-    await benchAcceleratorLatency();
-    await benchFailover(fabric, servers);
+    try {
+      await benchAcceleratorLatency();
+      await benchFailover(fabric, servers);
+    } finally {
+      await accelerator.stop(); // section 4 runs its own accelerator on the same ports
+    }
+    if (runAwsDefaults) await benchAwsDefaultsFailover(fabric, servers);
+    else console.log('\nFailover, aws-defaults profile: skipped (BENCH_TRAFFIC_AWS_DEFAULTS=0)');
   } finally {
-    await accelerator.stop();
     for (const server of servers.values()) {
       server.closeAllConnections();
       server.close();
