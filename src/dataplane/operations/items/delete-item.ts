@@ -3,7 +3,6 @@
  * Deleting an item that does not exist succeeds (and still costs a write unit); the condition
  * check and the delete share one store transaction.
  */
-import { validationError } from '../../model.js';
 import { Constraints, member } from '../tables/validation.js';
 import type { OperationHandler } from '../types.js';
 import { CapacityMeter } from './capacity.js';
@@ -19,7 +18,7 @@ import {
   requireItemTable,
 } from './common.js';
 import { validateKey } from './keys.js';
-import { readWriteOptions } from './write-options.js';
+import { readWriteOptions, requireOldOrNoneReturnValues } from './write-options.js';
 
 export const deleteItem: OperationHandler = async (ctx, input) => {
   const rawKey = member(input, 'Key', 'structure');
@@ -28,13 +27,7 @@ export const deleteItem: OperationHandler = async (ctx, input) => {
   constraints.required('key', rawKey);
   constraints.throwIfAny();
 
-  if (
-    options.returnValues !== undefined &&
-    options.returnValues !== 'NONE' &&
-    options.returnValues !== 'ALL_OLD'
-  ) {
-    throw validationError('ReturnValues can only be ALL_OLD or NONE');
-  }
+  requireOldOrNoneReturnValues(options);
   const scope = expressionScope(
     {
       expressions: presentMembers(input, ['ConditionExpression']),

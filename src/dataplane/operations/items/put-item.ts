@@ -3,7 +3,6 @@
  * Replaces the whole item; the condition is evaluated against the stored item and the write
  * happens in the same store transaction, so check-and-write is atomic.
  */
-import { validationError } from '../../model.js';
 import { validateItem } from '../../values/index.js';
 import { Constraints, member } from '../tables/validation.js';
 import type { OperationHandler } from '../types.js';
@@ -21,7 +20,7 @@ import {
   requireItemTable,
 } from './common.js';
 import { extractKey, validateItemKeys } from './keys.js';
-import { readWriteOptions } from './write-options.js';
+import { readWriteOptions, requireOldOrNoneReturnValues } from './write-options.js';
 
 export const putItem: OperationHandler = async (ctx, input) => {
   const rawItem = member(input, 'Item', 'structure');
@@ -30,13 +29,7 @@ export const putItem: OperationHandler = async (ctx, input) => {
   constraints.required('item', rawItem);
   constraints.throwIfAny();
 
-  if (
-    options.returnValues !== undefined &&
-    options.returnValues !== 'NONE' &&
-    options.returnValues !== 'ALL_OLD'
-  ) {
-    throw validationError('ReturnValues can only be ALL_OLD or NONE');
-  }
+  requireOldOrNoneReturnValues(options);
   const item = validateItem(rawItem);
   const condition = anyMemberPresent(input, conditionMembers) ? readConditionOf(input) : undefined;
 

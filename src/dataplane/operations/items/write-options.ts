@@ -2,6 +2,7 @@
  * The options PutItem, UpdateItem and DeleteItem share, read and checked at stage 1.
  * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html#API_PutItem_RequestParameters
  */
+import { validationError } from '../../model.js';
 import { type Constraints, member } from '../tables/validation.js';
 import { type ReturnConsumedCapacity, returnConsumedCapacityValues } from './capacity.js';
 import {
@@ -51,4 +52,12 @@ export function readWriteOptions(input: Record<string, unknown>, constraints: Co
     returnValuesOnConditionCheckFailureValues,
   );
   return options;
+}
+
+/** PutItem and DeleteItem only return the old item: the other ReturnValues are UpdateItem's. */
+export function requireOldOrNoneReturnValues(options: WriteOptions): void {
+  const { returnValues } = options;
+  if (returnValues !== undefined && returnValues !== 'NONE' && returnValues !== 'ALL_OLD') {
+    throw validationError('ReturnValues can only be ALL_OLD or NONE');
+  }
 }
