@@ -10,6 +10,7 @@ import { isAlive, readWorldRecord, stateDirOf } from '../world/state-dir.js';
 import type { WorldStatus } from '../world/status.js';
 import { defaultTopologyYaml } from '../world/topology/index.js';
 import { callAdmin } from './admin-client.js';
+import { registerFaultCommands } from './fault-commands.js';
 import { followLogs } from './follow.js';
 import { describeLink, renderStatus } from './render.js';
 import { registerReplicationCommands } from './replication-commands.js';
@@ -170,6 +171,8 @@ program
 registerReplicationCommands(program, cwd);
 
 registerTrafficCommands(program, cwd);
+
+registerFaultCommands(program, cwd);
 
 try {
   await program.parseAsync(process.argv);

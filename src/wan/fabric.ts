@@ -104,6 +104,19 @@ export class WanFabric {
     return healed.map((link) => ({ ...link }));
   }
 
+  /** Heals one direction only (from -> to); the other direction keeps its state. */
+  healLink(from: string, to: string): LinkState {
+    const link = this.getLink(from, to);
+    if (link.partitioned) {
+      link.partitioned = false;
+      for (const connection of this.connections) {
+        connection.toRegion.rescheduleAfterHeal();
+        connection.toSource.rescheduleAfterHeal();
+      }
+    }
+    return { ...link };
+  }
+
   /** The place a source address belongs to, if it is modelled. */
   placeOf(address: string): Place | undefined {
     const plain = address.startsWith('::ffff:') ? address.slice(7) : address;

@@ -33,6 +33,9 @@ const statusOfCode: Record<string, number> = {
   DnsZonesInvalid: 400,
   AcceleratorConfigInvalid: 400,
   TrafficNotReady: 503,
+  UnknownFaultAction: 400,
+  InvalidFaultParameter: 400,
+  UnknownFault: 404,
 };
 
 export function startAdminServer(

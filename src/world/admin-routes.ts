@@ -1,6 +1,7 @@
 /** Admin API routes of a running world (documented in README.md, "Admin API"). */
 import { PangeaError } from '../shared/errors.js';
 import type { Route } from './admin-api.js';
+import { faultRoutes } from './admin-fault-routes.js';
 import { replicationRoutes } from './admin-replication-routes.js';
 import { trafficRoutes } from './admin-traffic-routes.js';
 import { tailLogs } from './logs.js';
@@ -82,6 +83,7 @@ export function adminRoutes(world: World): Route[] {
     },
     ...trafficRoutes(world),
     ...replicationRoutes(world),
+    ...faultRoutes(world),
     {
       method: 'POST',
       pattern: /^\/v1\/shutdown$/,

@@ -6,6 +6,7 @@
 import type http from 'node:http';
 import { join } from 'node:path';
 import { startEdgeServer } from '../dataplane/index.js';
+import { FaultRunner } from '../gameday/faults/runner.js';
 import { systemClock } from '../shared/clock.js';
 import { PangeaError } from '../shared/errors.js';
 import { fileLogger, type Logger } from '../shared/logger.js';
@@ -38,6 +39,8 @@ export class World {
   /** Global-table replication as the regions report it (metrics, pause, conflicts). */
   readonly replication: ReplicationMonitor;
   readonly fabric: WanFabric;
+  /** Faults named after AWS FIS actions, undone after their duration (src/gameday/faults). */
+  readonly faults: FaultRunner;
   private readonly closers: Closer[] = [];
   private readonly startedAt = new Date().toISOString();
   private adminUrl = '';
@@ -67,6 +70,14 @@ export class World {
       (region) => this.supervisor.regionStatus(region).state === 'running',
       this.logger,
     );
+    this.faults = new FaultRunner({
+      clock: systemClock,
+      regions: topology.regions.map((region) => region.name),
+      fabric: this.fabric,
+      supervisor: this.supervisor,
+      replication: this.replication,
+      logger: this.logger,
+    });
   }
 
   /** Starts everything or nothing: on any failure, what was started is stopped and the lock released. */
@@ -121,6 +132,7 @@ export class World {
     await this.supervisor.startAll();
     this.replication.start();
     this.closers.push(() => this.replication.stop());
+    this.closers.push(() => this.faults.close());
     writeWorldRecord(this.stateDir, {
       pid: process.pid,
       adminUrl: this.adminUrl,
