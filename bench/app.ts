@@ -21,7 +21,6 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +28,7 @@ import { homeRegionOf } from '../src/app/affinity.js';
 import { catalogue } from '../src/app/catalogue.js';
 import { userIdFor } from '../src/app/repositories/sessions.js';
 import type { WorldStatus } from '../src/world/status.js';
+import { ownPortsTopologyYaml, pickPortBase } from '../test/support/own-ports.js';
 
 const cliPath = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const regions = ['us-east-1', 'eu-west-1', 'ap-south-1'] as const;
@@ -46,51 +46,6 @@ const requestTimeoutMs = 10_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // -- the world ---------------------------------------------------------------------------------
-
-function portFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-/** 16 consecutive ports free everywhere the world listens, below the ephemeral range. */
-async function pickPortBase(): Promise<number> {
-  const hosts = [
-    '127.0.0.1',
-    ...regions.flatMap((r) => [`127.0.${regionRow[r]}.1`, `127.0.${regionRow[r]}.2`]),
-  ];
-  let base = 22_000 + ((process.pid * 31) % 450) * 20;
-  for (let attempt = 0; attempt < 100; attempt++, base = base >= 31_000 ? 22_000 : base + 20) {
-    let free = true;
-    for (let port = base; port < base + 16 && free; port++) {
-      for (const host of hosts) {
-        if (!(await portFree(host, port))) {
-          free = false;
-          break;
-        }
-      }
-    }
-    if (free) return base;
-  }
-  throw new Error('no block of 16 free ports found');
-}
-
-function topologyYaml(base: number): string {
-  return `version: 1
-name: bench-app
-regions:
-${regions.map((name) => `  - name: ${name}`).join('\n')}
-timing: { profile: fast, timeScale: 1 }
-services:
-  dynamodb: { port: ${base + 10} }
-  replication: { port: ${base + 11} }
-  app: { instances: 2, basePort: ${base + 12} }
-  loadBalancer: { port: ${base + 14}, algorithm: round_robin }
-global: { host: 127.0.0.1, adminPort: ${base}, edgePort: ${base + 1}, dnsPort: ${base + 2}, acceleratorPort: ${base + 3}, dashboardPort: ${base + 4} }
-`;
-}
 
 function cli(
   args: string[],
@@ -377,8 +332,11 @@ async function main(): Promise<void> {
   try {
     let base = 0;
     for (let attempt = 1; !up; attempt++) {
-      base = await pickPortBase();
-      writeFileSync(join(dir, 'pangea.yaml'), topologyYaml(base));
+      base = await pickPortBase(regions);
+      writeFileSync(
+        join(dir, 'pangea.yaml'),
+        ownPortsTopologyYaml({ name: 'bench-app', base, regions: regions, appInstances: 2 }),
+      );
       const started = await cli(['up', '--detach', '--fresh'], dir);
       if (started.code === 0) up = true;
       else if (attempt >= 4 || !/PortInUse|EADDRINUSE|in use/i.test(started.output))

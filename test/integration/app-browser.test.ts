@@ -17,7 +17,6 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -29,6 +28,7 @@ import { userIdFor } from '../../src/app/repositories/sessions.js';
 import type { WorldStatus } from '../../src/world/status.js';
 import { makeWorkDir, waitFor } from '../support/cli.js';
 import { type LocationProxy, startLocationProxy } from '../support/location-proxy.js';
+import { ownPortsTopologyYaml, pickPortBase } from '../support/own-ports.js';
 import { startWorld, type TestWorld } from '../support/world.js';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -44,54 +44,6 @@ const regionRow: Record<(typeof regions)[number], number> = {
   'ap-south-1': 6,
 };
 const europeAddress = '127.3.0.10';
-
-function portFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-/**
- * 16 consecutive ports free on the global host and every region address, below Linux's ephemeral
- * range (32768+), so outgoing connections of other tests can't take them meanwhile.
- */
-async function pickPortBase(): Promise<number> {
-  const hosts = [
-    '127.0.0.1',
-    ...regions.flatMap((r) => [`127.0.${regionRow[r]}.1`, `127.0.${regionRow[r]}.2`]),
-  ];
-  let base = 21_000 + ((process.pid * 53) % 500) * 20;
-  for (let attempt = 0; attempt < 100; attempt++, base = base >= 31_000 ? 21_000 : base + 20) {
-    let free = true;
-    for (let port = base; port < base + 16 && free; port++) {
-      for (const host of hosts) {
-        if (!(await portFree(host, port))) {
-          free = false;
-          break;
-        }
-      }
-    }
-    if (free) return base;
-  }
-  throw new Error('no block of 16 free ports found');
-}
-
-function topologyYaml(base: number): string {
-  return `version: 1
-name: app-browser-test
-regions:
-${regions.map((name) => `  - name: ${name}`).join('\n')}
-timing: { profile: fast, timeScale: 1 }
-services:
-  dynamodb: { port: ${base + 10} }
-  replication: { port: ${base + 11} }
-  app: { instances: 2, basePort: ${base + 12} }
-  loadBalancer: { port: ${base + 14}, algorithm: round_robin }
-global: { host: 127.0.0.1, adminPort: ${base}, edgePort: ${base + 1}, dnsPort: ${base + 2}, acceleratorPort: ${base + 3}, dashboardPort: ${base + 4} }
-`;
-}
 
 /** A user whose home region (where their orders are written) is the given one. */
 function nameWithHome(home: string, prefix: string): string {
@@ -176,8 +128,11 @@ describe('the storefront in a browser in Europe, through a regional failure', {
   before(async () => {
     dir = makeWorkDir('pangea-app-browser-');
     for (let attempt = 1; ; attempt++) {
-      base = await pickPortBase();
-      writeFileSync(join(dir, 'pangea.yaml'), topologyYaml(base));
+      base = await pickPortBase(regions);
+      writeFileSync(
+        join(dir, 'pangea.yaml'),
+        ownPortsTopologyYaml({ name: 'app-browser-test', base, regions: regions, appInstances: 2 }),
+      );
       try {
         world = await startWorld(['--fresh'], dir);
         break;

@@ -5,65 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FaultRecord } from '../../src/gameday/faults/runner.js';
 import type { LinkState } from '../../src/wan/model.js';
 import { makeWorkDir, regionProcessesOf, runCli, waitFor } from '../support/cli.js';
+import { ownPortsTopologyYaml, pickPortBase } from '../support/own-ports.js';
 import { startWorld, type TestWorld } from '../support/world.js';
 
-const regionRows = [1, 4, 6]; // us-east-1, eu-west-1, ap-south-1
-
-function portFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-/** 16 consecutive ports free on the global host and on every region address. */
-async function pickPortBase(): Promise<number> {
-  const hosts = ['127.0.0.1', ...regionRows.flatMap((n) => [`127.0.${n}.1`, `127.0.${n}.2`])];
-  let base = 30_000 + ((process.pid * 89) % 1_000) * 16;
-  for (let attempt = 0; attempt < 50; attempt++, base = base >= 49_000 ? 20_000 : base + 16) {
-    let free = true;
-    for (let port = base; port < base + 16 && free; port++) {
-      for (const host of hosts) {
-        if (!(await portFree(host, port))) {
-          free = false;
-          break;
-        }
-      }
-    }
-    if (free) return base;
-  }
-  throw new Error('no block of 16 free ports found');
-}
-
-const topologyYaml = (base: number): string => `version: 1
-name: faults-test
-regions:
-  - name: us-east-1
-  - name: eu-west-1
-  - name: ap-south-1
-timing:
-  profile: fast
-  timeScale: 1
-services:
-  dynamodb: { port: ${base + 10} }
-  replication: { port: ${base + 11} }
-  app: { instances: 0, basePort: ${base + 12} }
-  loadBalancer: { port: ${base + 14}, algorithm: round_robin }
-global:
-  host: 127.0.0.1
-  adminPort: ${base}
-  edgePort: ${base + 1}
-  dnsPort: ${base + 2}
-  acceleratorPort: ${base + 3}
-  dashboardPort: ${base + 4}
-`;
 
 describe('faults', () => {
   let world: TestWorld | undefined;
@@ -85,8 +34,16 @@ describe('faults', () => {
 
   before(async () => {
     dir = makeWorkDir('pangea-faults-');
-    const base = await pickPortBase();
-    writeFileSync(join(dir, 'pangea.yaml'), topologyYaml(base));
+    const base = await pickPortBase(['us-east-1', 'eu-west-1', 'ap-south-1']);
+    writeFileSync(
+      join(dir, 'pangea.yaml'),
+      ownPortsTopologyYaml({
+        name: 'faults-test',
+        base,
+        regions: ['us-east-1', 'eu-west-1', 'ap-south-1'],
+        appInstances: 0,
+      }),
+    );
     world = await startWorld(['--fresh'], dir);
     admin = `http://127.0.0.1:${base}`;
   });

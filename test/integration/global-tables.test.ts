@@ -9,7 +9,6 @@
  */
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -28,6 +27,7 @@ import { type Random, randomSeed, seededRandom } from '../../src/shared/random.j
 import type { WorldStatus } from '../../src/world/status.js';
 import { aws, awsJson, python } from '../support/aws-cli.js';
 import { isAlive, makeWorkDir, regionProcessesOf } from '../support/cli.js';
+import { ownPortsTopologyYaml, pickPortBase } from '../support/own-ports.js';
 import { startWorld, type TestWorld } from '../support/world.js';
 
 const regions = ['us-east-1', 'eu-west-1', 'ap-south-1'] as const;
@@ -65,61 +65,6 @@ async function eventually<T>(
 
 // ---------------------------------------------------------------------------------------------
 // A world on ports of its own.
-
-function portFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-/** 16 consecutive ports free on the global host and on every region address. */
-async function pickPortBase(): Promise<number> {
-  const hosts = [
-    '127.0.0.1',
-    ...regions.flatMap((r) => [`127.0.${regionRow[r]}.1`, `127.0.${regionRow[r]}.2`]),
-  ];
-  let base = 20_000 + ((process.pid * 97) % 1_500) * 20;
-  for (let attempt = 0; attempt < 50; attempt++, base = base >= 49_000 ? 20_000 : base + 20) {
-    let free = true;
-    for (let port = base; port < base + 16 && free; port++) {
-      for (const host of hosts) {
-        if (!(await portFree(host, port))) {
-          free = false;
-          break;
-        }
-      }
-    }
-    if (free) return base;
-  }
-  throw new Error('no block of 16 free ports found');
-}
-
-function topologyYaml(base: number): string {
-  return `version: 1
-name: global-tables-test
-regions:
-${regions.map((name) => `  - name: ${name}`).join('\n')}
-timing:
-  profile: fast
-  timeScale: 1
-services:
-  dynamodb: { port: ${base + 10} }
-  replication: { port: ${base + 11} }
-  # No reference app: its setup would create UserSessions (and more tables) in every region at start,
-  # and its background traffic would replicate too; this test brings its own tables and writers.
-  app: { instances: 0, basePort: ${base + 12} }
-  loadBalancer: { port: ${base + 14}, algorithm: round_robin }
-global:
-  host: 127.0.0.1
-  adminPort: ${base}
-  edgePort: ${base + 1}
-  dnsPort: ${base + 2}
-  acceleratorPort: ${base + 3}
-  dashboardPort: ${base + 4}
-`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Clients.
@@ -195,8 +140,11 @@ describe('global tables end to end (own ports, real CLI, AWS CLI, boto3, SDK v3)
 
   before(async () => {
     dir = makeWorkDir('pangea-gt-');
-    const base = await pickPortBase();
-    writeFileSync(join(dir, 'pangea.yaml'), topologyYaml(base));
+    const base = await pickPortBase(regions);
+    writeFileSync(
+      join(dir, 'pangea.yaml'),
+      ownPortsTopologyYaml({ name: 'global-tables-test', base, regions: regions, appInstances: 0 }),
+    );
     world = await startWorld(['--fresh', '--seed', String(seed)], dir);
     const current = await world.status();
     controllerPid = current.world.pid;

@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -19,6 +18,7 @@ import type { WorldStatus } from '../../src/world/status.js';
 import { timingProfiles } from '../../src/world/topology/defaults.js';
 import { defaultTopology } from '../../src/world/topology/index.js';
 import { isAlive, makeWorkDir, regionProcessesOf } from '../support/cli.js';
+import { ownPortsTopologyYaml, pickPortBase } from '../support/own-ports.js';
 import { startWorld, type TestWorld } from '../support/world.js';
 
 const run = promisify(execFile);
@@ -48,57 +48,6 @@ function regionsByRtt(location: string): string[] {
 
 // ---------------------------------------------------------------------------------------------
 // Ports of its own.
-
-function portFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
-  });
-}
-
-/** 16 consecutive ports free on the global host and on every region address. */
-async function pickPortBase(): Promise<number> {
-  const hosts = ['127.0.0.1', ...topology.regions.flatMap((region) => [region.address, region.wanAddress])];
-  let base = 51_700 + ((process.pid * 37) % 400) * 20;
-  for (let attempt = 0; attempt < 60; attempt++, base = base >= 59_000 ? 51_700 : base + 20) {
-    let free = true;
-    for (let port = base; port < base + 16 && free; port++) {
-      for (const host of hosts) {
-        if (!(await portFree(host, port))) {
-          free = false;
-          break;
-        }
-      }
-    }
-    if (free) return base;
-  }
-  throw new Error('no block of 16 free ports found');
-}
-
-/** The default world (regions, locations, generated traffic section) with the app, on `base`.. ports. */
-function topologyYaml(base: number): string {
-  return `version: 1
-name: traffic-region-kill-test
-regions:
-${topology.regions.map((region) => `  - name: ${region.name}`).join('\n')}
-timing:
-  profile: fast
-  timeScale: 1
-services:
-  dynamodb: { port: ${base + 10} }
-  replication: { port: ${base + 11} }
-  app: { instances: 2, basePort: ${base + 12} }
-  loadBalancer: { port: ${base + 14}, algorithm: round_robin }
-global:
-  host: 127.0.0.1
-  adminPort: ${base}
-  edgePort: ${base + 1}
-  dnsPort: ${base + 2}
-  acceleratorPort: ${base + 3}
-  dashboardPort: ${base + 4}
-`;
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -194,8 +143,16 @@ describe('region kill: DNS and the accelerator move Europe away and back (refere
 
   before(async () => {
     dir = makeWorkDir('pangea-kill-');
-    base = await pickPortBase();
-    writeFileSync(join(dir, 'pangea.yaml'), topologyYaml(base));
+    base = await pickPortBase(topology.regions.map((region) => region.name));
+    writeFileSync(
+      join(dir, 'pangea.yaml'),
+      ownPortsTopologyYaml({
+        name: 'traffic-region-kill-test',
+        base,
+        regions: topology.regions.map((region) => region.name),
+        appInstances: 2,
+      }),
+    );
     world = await startWorld(['--fresh'], dir, { apps: true });
     const current = await status();
     controllerPid = current.world.pid;
