@@ -13,7 +13,6 @@ import { makeWorkDir, regionProcessesOf, runCli, waitFor } from '../support/cli.
 import { ownPortsTopologyYaml, pickPortBase } from '../support/own-ports.js';
 import { startWorld, type TestWorld } from '../support/world.js';
 
-
 describe('faults', () => {
   let world: TestWorld | undefined;
   let dir = '';
