@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { aws, awsJson, python } from '../support/aws-cli.js';
+import { aws, awsJson, python, seedCreateUserSessionsArgs } from '../support/aws-cli.js';
 import { startWorld, type TestWorld } from '../support/world.js';
 
 const endpoint = 'http://127.0.0.1:8000';
@@ -23,20 +23,7 @@ describe('seed commands with the AWS CLI and boto3', () => {
 
   test('seed 000: create-table UserSessions with a NEW_AND_OLD_IMAGES stream (--endpoint-url)', () => {
     const created = awsJson<{ TableDescription: Record<string, unknown> }>([
-      'dynamodb',
-      'create-table',
-      '--table-name',
-      'UserSessions',
-      '--attribute-definitions',
-      'AttributeName=userId,AttributeType=S',
-      '--key-schema',
-      'AttributeName=userId,KeyType=HASH',
-      '--billing-mode',
-      'PAY_PER_REQUEST',
-      '--stream-specification',
-      'StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES',
-      '--region',
-      'us-east-1',
+      ...seedCreateUserSessionsArgs,
       '--endpoint-url',
       endpoint,
     ]);

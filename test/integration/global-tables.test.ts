@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { type Random, randomSeed, seededRandom } from '../../src/shared/random.js';
 import type { WorldStatus } from '../../src/world/status.js';
-import { aws, awsJson, python } from '../support/aws-cli.js';
+import { aws, awsJson, python, seedCreateUserSessionsArgs } from '../support/aws-cli.js';
 import { isAlive, makeWorkDir, regionProcessesOf } from '../support/cli.js';
 import { ownPortsTopologyYaml, pickPortBase } from '../support/own-ports.js';
 import { startWorld, type TestWorld } from '../support/world.js';
@@ -182,25 +182,7 @@ describe('global tables end to end (own ports, real CLI, AWS CLI, boto3, SDK v3)
   test('1. AWS CLI: seed create-table + update-table --replica-updates, replicas ACTIVE, replicated read, streams in the replica region', async () => {
     const env = cliEnv();
     // The seed commands verbatim; the endpoint comes from AWS_ENDPOINT_URL.
-    awsJson(
-      [
-        'dynamodb',
-        'create-table',
-        '--table-name',
-        'UserSessions',
-        '--attribute-definitions',
-        'AttributeName=userId,AttributeType=S',
-        '--key-schema',
-        'AttributeName=userId,KeyType=HASH',
-        '--billing-mode',
-        'PAY_PER_REQUEST',
-        '--stream-specification',
-        'StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES',
-        '--region',
-        'us-east-1',
-      ],
-      env,
-    );
+    awsJson([...seedCreateUserSessionsArgs], env);
     const updated = awsJson<{
       TableDescription: {
         GlobalTableVersion?: string;

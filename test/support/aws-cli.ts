@@ -37,3 +37,21 @@ export function python(script: string, env: Record<string, string> = {}): Comman
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** Seed 000's create-table for UserSessions, verbatim (the endpoint comes from the caller). */
+export const seedCreateUserSessionsArgs: readonly string[] = [
+  'dynamodb',
+  'create-table',
+  '--table-name',
+  'UserSessions',
+  '--attribute-definitions',
+  'AttributeName=userId,AttributeType=S',
+  '--key-schema',
+  'AttributeName=userId,KeyType=HASH',
+  '--billing-mode',
+  'PAY_PER_REQUEST',
+  '--stream-specification',
+  'StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES',
+  '--region',
+  'us-east-1',
+];
