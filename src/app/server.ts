@@ -69,7 +69,10 @@ export function buildServer(deps: AppDeps): FastifyInstance {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, parseForm);
   app.decorateRequest('session', null);
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    // Which region and instance answered, for clients that measure traffic share (game days, curl -i).
+    reply.header('x-pangea-region', deps.config.region);
+    reply.header('x-pangea-instance', deps.config.instanceId);
     if (request.url.startsWith('/health')) return;
     request.session = await loadSession(deps, request);
   });
