@@ -1,5 +1,6 @@
 /** The CLI's side of the admin API: finds the running world of the working directory and calls it. */
 import { PangeaError } from '../shared/errors.js';
+import { requestAdmin } from '../world/admin-request.js';
 import { readWorldRecord, stateDirOf } from '../world/state-dir.js';
 
 export function adminUrl(cwd: string): string {
@@ -11,28 +12,6 @@ export function adminUrl(cwd: string): string {
   return record.adminUrl;
 }
 
-export async function callAdmin<T>(cwd: string, method: string, path: string, body?: unknown): Promise<T> {
-  const base = adminUrl(cwd);
-  let response: Response;
-  try {
-    response = await fetch(`${base}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    });
-  } catch (error) {
-    throw new PangeaError(
-      'AdminUnreachable',
-      `the world's admin API at ${base} does not answer (${(error as Error).message})`,
-    );
-  }
-  const payload = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-  if (!response.ok) {
-    throw new PangeaError(
-      payload.error?.code ?? 'AdminError',
-      payload.error?.message ?? `admin API answered ${response.status}`,
-    );
-  }
-  return payload as T;
+export function callAdmin<T>(cwd: string, method: string, path: string, body?: unknown): Promise<T> {
+  return requestAdmin<T>(adminUrl(cwd), method, path, body);
 }

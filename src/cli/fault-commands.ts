@@ -14,6 +14,28 @@ function nonNegative(value: string): number {
   return number;
 }
 
+/** A whole number, either sign (a clock offset may be negative). */
+function integer(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number)) throw new InvalidArgumentError('expected a whole number');
+  return number;
+}
+
+function finite(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number)) throw new InvalidArgumentError('expected a number');
+  return number;
+}
+
+/** A count of instances, or all. */
+function instanceCount(value: string): number | 'all' {
+  if (value === 'all') return 'all';
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1)
+    throw new InvalidArgumentError('expected a whole number >= 1, or all');
+  return number;
+}
+
 function wholeMs(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1)
@@ -39,6 +61,11 @@ interface InjectOptions {
   delayMs?: number;
   jitterMs?: number;
   lossPct?: number;
+  instances?: number | 'all';
+  scope?: string;
+  offsetMs?: number;
+  driftPpm?: number;
+  periodMs?: number;
 }
 
 export function registerFaultCommands(program: Command, cwd: string): void {
@@ -73,6 +100,11 @@ export function registerFaultCommands(program: Command, cwd: string): void {
     .option('--delay-ms <n>', 'task-network-latency: added one-way delay (default 200)', nonNegative)
     .option('--jitter-ms <n>', 'task-network-latency: added jitter (default 10)', nonNegative)
     .option('--loss-pct <n>', 'task-network-packet-loss: added loss percentage (default 7)', nonNegative)
+    .option('--instances <n|all>', 'ecs:stop-task: app instances to stop (default all)', instanceCount)
+    .option('--scope <scope>', 'network:disrupt-connectivity: what to cut off (only dynamodb)')
+    .option('--offset-ms <n>', 'clock-skew: clock jump in ms, may be negative (|n| <= 3600000)', integer)
+    .option('--drift-ppm <n>', 'clock-skew: runs fast (+) or slow (-) by n ppm (|n| <= 100000)', finite)
+    .option('--period-ms <n>', 'health-check-flapping: fail/succeed switch period (default 2000)', wholeMs)
     .option('--json', 'JSON output')
     .action(async (action: string, options: InjectOptions & { json?: boolean }) => {
       const parameters = {
@@ -81,6 +113,11 @@ export function registerFaultCommands(program: Command, cwd: string): void {
         delayMilliseconds: options.delayMs,
         jitterMilliseconds: options.jitterMs,
         lossPercent: options.lossPct,
+        instances: options.instances,
+        scope: options.scope,
+        offsetMilliseconds: options.offsetMs,
+        driftPpm: options.driftPpm,
+        periodMilliseconds: options.periodMs,
       };
       const record = await callAdmin<FaultRecord>(cwd, 'POST', '/v1/faults', {
         action,

@@ -12,6 +12,7 @@ import { defaultTopologyYaml } from '../world/topology/index.js';
 import { callAdmin } from './admin-client.js';
 import { registerFaultCommands } from './fault-commands.js';
 import { followLogs } from './follow.js';
+import { registerGamedayCommands } from './gameday-commands.js';
 import { describeLink, renderStatus } from './render.js';
 import { registerReplicationCommands } from './replication-commands.js';
 import { registerTrafficCommands } from './traffic-commands.js';
@@ -173,6 +174,8 @@ registerReplicationCommands(program, cwd);
 registerTrafficCommands(program, cwd);
 
 registerFaultCommands(program, cwd);
+
+registerGamedayCommands(program, cwd);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,8 +6,9 @@
  * is given: inside a world, a request signed for another world region travels there through the
  * WAN (forward.ts), as the SDK's request would on AWS.
  */
+import type http from 'node:http';
 import type { Logger } from 'pino';
-import { type RegionForwardingOptions, regionForwarding } from './forward.js';
+import { type RegionForwarding, type RegionForwardingOptions, regionForwarding } from './forward.js';
 import { operations } from './operations/index.js';
 import { streamsOperations } from './operations/streams/index.js';
 import { startTtlSweeper } from './operations/ttl-sweeper.js';
@@ -49,11 +50,35 @@ export interface DynamoDbServerOptions {
   replication?: ReplicationFactory;
   /** Pass requests signed for another world region on to it through the WAN (opt-in; forward.ts). */
   forwardOtherRegions?: Omit<RegionForwardingOptions, 'region' | 'logger'>;
+  /**
+   * While this answers true, every request the endpoint would serve itself is dropped without an
+   * answer (its connection is destroyed): what a client sees when the route from its subnet to the
+   * regional DynamoDB endpoint is blocked (FIS `aws:network:disrupt-connectivity` with scope
+   * `dynamodb`, https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#network-actions-reference).
+   * Requests passed on to another region (`forwardOtherRegions`) still travel, and replication,
+   * which has its own endpoint, is untouched.
+   */
+  networkDisrupted?: () => boolean;
 }
 
 export interface RunningDynamoDbServer {
   url: string;
   close(): Promise<void>;
+}
+
+/** Cross-region forwarding first (those requests leave the region), then the disruption check. */
+function interceptor(
+  forwarding: RegionForwarding | undefined,
+  networkDisrupted: (() => boolean) | undefined,
+): (req: http.IncomingMessage, res: http.ServerResponse) => boolean {
+  return (req, res) => {
+    if (forwarding?.intercept(req, res)) return true;
+    if (!networkDisrupted?.()) return false;
+    // No answer at all: the SDK sees a network error (reset connection), never a DynamoDB error.
+    // A real blocked route would time out instead; failing at once keeps game days short.
+    req.socket.destroy();
+    return true;
+  };
 }
 
 /** The account DynamoDB Local reports, so ARNs look familiar to people who used it. */
@@ -98,7 +123,9 @@ export async function startDynamoDbServer(options: DynamoDbServerOptions): Promi
       verifySignatures: options.verifySignatures ?? false,
       credentials: options.credentials ?? {},
       wallClockMs: nowMs,
-      ...(forwarding ? { intercept: forwarding.intercept } : {}),
+      ...(forwarding || options.networkDisrupted
+        ? { intercept: interceptor(forwarding, options.networkDisrupted) }
+        : {}),
     });
   } catch (error) {
     await replication?.close();

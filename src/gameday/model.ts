@@ -71,7 +71,7 @@ export interface Objectives {
   errorRate?: number;
   /** Acknowledged writes missing from some region after heal and quiescence. */
   lostWrites?: number;
-  /** Time from the last fault's end until every region's final read is identical. */
+  /** Time from quiescence (the later of the last fault's end and the load's end) until every region's final read is identical. */
   convergenceMs?: number;
   /** Every counter's final value is within its acceptable range. */
   countersInRange?: boolean;
@@ -116,6 +116,10 @@ export interface Scenario {
  * (pk = counterPartition(runId), sk = counter name) with a number attribute `n`.
  */
 export const gamedayTable = 'PangeaGameday';
+/** The same table created in each region with no replicas: the broken setup `data.replicated: false` asks for. */
+export const unreplicatedGamedayTable = 'PangeaGamedayUnreplicated';
+export const gamedayTableFor = (replicated: boolean): string =>
+  replicated ? gamedayTable : unreplicatedGamedayTable;
 export const setPartition = (runId: string): string => `set#${runId}`;
 export const counterPartition = (runId: string): string => `counter#${runId}`;
 /** The set name ddb-put and ddb-read use in OpRecord (one per run). */

@@ -9,6 +9,11 @@
  * `.pangea/logs/<region>-app-<i>.log` (`pangea logs <region>` shows them with the region's stream).
  * A crashed instance is restarted after a capped exponential backoff, reported in the region's log
  * and in `pangea status` (restarts, last exit).
+ *
+ * Instances can be held stopped (the `aws:ecs:stop-task` fault, src/region/control.ts): stopped
+ * the way ECS StopTask stops a task (SIGTERM, then SIGKILL after the stop timeout) and not
+ * restarted while held — otherwise the fleet's own supervision would undo the fault at once.
+ * Releasing them starts them again, and normal supervision resumes.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
@@ -45,11 +50,20 @@ export interface AppFleetOptions {
   onChange?: () => void;
   /** Graceful stop: SIGTERM, then SIGKILL after this (default 2 s). */
   stopGraceMs?: number;
+  /** Instances held stopped from the start (the first n by index, or all): see setStoppedInstances. */
+  stoppedInstances?: number | 'all';
 }
 
 export interface AppFleet {
   status(): AppInstanceStatus[];
   stop(): Promise<void>;
+  /**
+   * Holds the first `instances` instances (by index; 'all' = every one) stopped and releases the
+   * others: a newly held instance gets SIGTERM and, after the stop grace, SIGKILL (ECS StopTask:
+   * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_StopTask.html); a released one
+   * starts again. Resolves when every newly held instance has exited.
+   */
+  setStoppedInstances(instances: number | 'all'): Promise<void>;
 }
 
 const backoffBaseMs = 250;
@@ -98,12 +112,22 @@ interface Instance {
   attempt: number;
   timer?: NodeJS.Timeout;
   missingLogged: boolean;
+  /** Held stopped by a fault: not restarted until released. */
+  held: boolean;
+}
+
+/** How many of `total` instances `instances` holds stopped. */
+export function heldCount(instances: number | 'all' | undefined, total: number): number {
+  if (instances === undefined) return 0;
+  return instances === 'all' ? total : Math.max(0, Math.min(total, Math.floor(instances)));
 }
 
 export function startAppFleet(options: AppFleetOptions): AppFleet {
   const { logger } = options;
+  const stopGraceMs = options.stopGraceMs ?? 2_000;
   let stopping = false;
   mkdirSync(options.logDir, { recursive: true });
+  const initiallyHeld = heldCount(options.stoppedInstances, options.instances);
   const instances: Instance[] = Array.from({ length: options.instances }, (_, index) => ({
     status: {
       id: `${options.region}-${index}`,
@@ -117,6 +141,7 @@ export function startAppFleet(options: AppFleetOptions): AppFleet {
     startedMs: 0,
     attempt: 0,
     missingLogged: false,
+    held: index < initiallyHeld,
   }));
   const changed = () => options.onChange?.();
 
@@ -126,7 +151,7 @@ export function startAppFleet(options: AppFleetOptions): AppFleet {
     instance.attempt += 1;
     if (instance.status.process !== 'missing') instance.status.process = 'backoff';
     instance.timer = setTimeout(() => {
-      if (stopping) return;
+      if (stopping || instance.held) return;
       instance.status.restarts += 1;
       launch(instance);
     }, delayMs);
@@ -175,7 +200,7 @@ export function startAppFleet(options: AppFleetOptions): AppFleet {
       instance.child = undefined;
       const at = new Date().toISOString();
       Object.assign(instance.status, { pid: null, process: 'stopped', lastExit: { code, signal, at } });
-      if (stopping) {
+      if (stopping || instance.held) {
         logger.info({ instance: instance.status.id, code, signal }, 'app instance stopped');
         changed();
         return;
@@ -196,7 +221,10 @@ export function startAppFleet(options: AppFleetOptions): AppFleet {
     });
   };
 
-  for (const instance of instances) launch(instance);
+  for (const instance of instances) {
+    if (instance.held) instance.status.process = 'stopped';
+    else launch(instance);
+  }
 
   // The region process going away for any reason takes its instances with it.
   const killAll = () => {
@@ -212,9 +240,45 @@ export function startAppFleet(options: AppFleetOptions): AppFleet {
   };
   process.on('exit', killAll);
 
+  /** SIGTERM, then SIGKILL after the grace; resolves once the instance has exited. */
+  const stopHeld = async (instance: Instance): Promise<void> => {
+    clearTimeout(instance.timer);
+    instance.timer = undefined;
+    const child = instance.child;
+    if (!child) {
+      instance.status.process = 'stopped';
+      return;
+    }
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const grace = setTimeout(() => child.kill('SIGKILL'), stopGraceMs);
+    await exited;
+    clearTimeout(grace);
+  };
+
   let stopped: Promise<void> | undefined;
   return {
     status: () => instances.map((instance) => ({ ...instance.status })),
+    async setStoppedInstances(wanted) {
+      const count = heldCount(wanted, instances.length);
+      const exits: Promise<void>[] = [];
+      for (const instance of instances) {
+        const hold = instance.status.index < count;
+        if (hold && !instance.held) {
+          instance.held = true;
+          logger.warn({ instance: instance.status.id }, 'app instance stopping (held stopped by a fault)');
+          exits.push(stopHeld(instance));
+        } else if (!hold && instance.held) {
+          instance.held = false;
+          instance.attempt = 0;
+          logger.info({ instance: instance.status.id }, 'app instance released; starting it');
+          if (!stopping) launch(instance);
+        }
+      }
+      changed();
+      await Promise.all(exits);
+      changed();
+    },
     stop() {
       stopped ??= (async () => {
         stopping = true;
@@ -229,7 +293,7 @@ export function startAppFleet(options: AppFleetOptions): AppFleet {
           exits.push(new Promise((resolve) => child.once('exit', () => resolve())));
           child.kill('SIGTERM');
         }
-        const grace = setTimeout(killAll, options.stopGraceMs ?? 2_000);
+        const grace = setTimeout(killAll, stopGraceMs);
         await Promise.all(exits);
         clearTimeout(grace);
         process.off('exit', killAll);

@@ -1,5 +1,6 @@
 /** What the supervisor hands a region process (as JSON in PANGEA_REGION_CONFIG). */
 import type { RegionSpec, Topology } from '../world/topology/types.js';
+import type { RegionControlReply, RegionControlState } from './control-protocol.js';
 
 export interface RegionProcessConfig {
   region: RegionSpec;
@@ -8,6 +9,8 @@ export interface RegionProcessConfig {
   dataDir: string;
   logPath: string;
   logLevel: string;
+  /** Faults active when the process is spawned apply from its start (absent: the normal state). */
+  control?: RegionControlState;
 }
 
 export const regionConfigEnv = 'PANGEA_REGION_CONFIG';
@@ -35,4 +38,5 @@ export interface RegionTargetStatus {
 export type RegionMessage =
   | { type: 'ready'; endpoints: Record<string, string> }
   | { type: 'fatal'; code: string; message: string }
-  | { type: 'targets'; targets: RegionTargetStatus[] };
+  | { type: 'targets'; targets: RegionTargetStatus[] }
+  | RegionControlReply;

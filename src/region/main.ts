@@ -7,6 +7,7 @@
 import { errorMessage, isPangeaError } from '../shared/errors.js';
 import { fileLogger } from '../shared/logger.js';
 import { type RegionMessage, type RegionProcessConfig, regionConfigEnv } from './config.js';
+import { listenForControl, regionControl } from './control.js';
 import { startRegionServices } from './services.js';
 
 function send(message: RegionMessage): void {
@@ -35,6 +36,9 @@ async function main(): Promise<void> {
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
+    // Game-day faults inside the region arrive as control requests on the IPC channel.
+    const control = regionControl(services.controlTargets, logger, config.control);
+    listenForControl(process, control, logger);
     logger.info({ endpoints: services.endpoints, pid: process.pid }, 'region ready');
     send({ type: 'ready', endpoints: services.endpoints });
   } catch (error) {

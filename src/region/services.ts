@@ -10,9 +10,12 @@ import { startReplicationEngine } from '../replication/index.js';
 import { errorMessage, PangeaError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { randomSeed, seededRandom } from '../shared/random.js';
-import { startAppFleet } from './apps.js';
+import { type AppFleet, startAppFleet } from './apps.js';
 import { type RunningLoadBalancer, startLoadBalancer } from './balancer/index.js';
 import type { RegionMessage, RegionProcessConfig, RegionTargetStatus } from './config.js';
+import type { RegionControlTargets } from './control.js';
+import { RegionWallClock } from './control-clock.js';
+import { normalControlState } from './control-protocol.js';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -51,6 +54,8 @@ function replicationFactory(
 
 export interface RunningServices {
   endpoints: Record<string, string>;
+  /** What game-day faults change inside the region (src/region/control.ts). */
+  controlTargets: RegionControlTargets;
   close(): Promise<void>;
 }
 
@@ -85,7 +90,7 @@ async function startAppTier(
   logger: Logger,
   dynamodbUrl: string,
   report: (message: RegionMessage) => void,
-): Promise<{ url: string; close(): Promise<void> } | undefined> {
+): Promise<{ url: string; fleet: AppFleet; close(): Promise<void> } | undefined> {
   const { region, topology } = config;
   const { app, loadBalancer } = region.services;
   if (app.instances <= 0) return undefined;
@@ -126,6 +131,8 @@ async function startAppTier(
     regionDir: config.dataDir,
     logger: logger.child({ service: 'app' }),
     onChange: reportTargets,
+    // A stop-task fault active when the region (re)starts keeps its instances down from the start.
+    stoppedInstances: config.control?.stoppedAppInstances ?? 0,
   });
   const timing = topology.timing.loadBalancer;
   try {
@@ -160,6 +167,7 @@ async function startAppTier(
   const running = balancer;
   return {
     url: running.url,
+    fleet,
     async close() {
       // Drain the balancer (targets deregistered, in-flight requests finish), then the instances.
       await running.close();
@@ -174,7 +182,11 @@ export async function startRegionServices(
   report: (message: RegionMessage) => void = () => {},
 ): Promise<RunningServices> {
   const { region } = config;
+  const control = config.control ?? normalControlState;
   const urls: { replication?: string } = {};
+  // The data plane's wall clock, skewed while a pangea:clock-skew fault is active.
+  const clock = new RegionWallClock(Date.now, control.clockSkew);
+  let dynamodbDisrupted = control.dynamodbDisrupted;
   const dynamodb = await startDynamoDbServer({
     host: region.address,
     port: region.services.dynamodb.port,
@@ -185,6 +197,8 @@ export async function startRegionServices(
       config.topology.timing.timeScale > 0 ? dayMs / config.topology.timing.timeScale : dayMs,
     replication: replicationFactory(config, logger, urls),
     forwardOtherRegions: crossRegionForwarding(config),
+    nowMs: () => clock.nowMs(),
+    networkDisrupted: () => dynamodbDisrupted,
   }).catch((error: NodeJS.ErrnoException) => {
     if (error instanceof PangeaError) throw error;
     throw new PangeaError(
@@ -204,6 +218,15 @@ export async function startRegionServices(
       dynamodb: dynamodb.url,
       ...(urls.replication ? { replication: urls.replication } : {}),
       ...(appTier ? { loadBalancer: appTier.url } : {}),
+    },
+    controlTargets: {
+      ...(appTier ? { appFleet: appTier.fleet } : {}),
+      dynamodb: {
+        setDisrupted: (disrupted) => {
+          dynamodbDisrupted = disrupted;
+        },
+      },
+      clock,
     },
     async close() {
       await appTier?.close();

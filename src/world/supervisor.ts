@@ -2,6 +2,11 @@
  * Starts, watches and stops region process trees. Each region is a process group of its own, so
  * "region kill" is a real SIGKILL of the whole tree; every region process also exits when its IPC
  * channel to the supervisor closes, so none outlives a supervisor that was itself killed.
+ *
+ * The supervisor also owns each region's desired control state (game-day faults that act inside a
+ * region: src/region/control-protocol.ts). A change is sent to a running, ready region over the
+ * IPC control channel and answered; a region that is down or starting gets the state when it is
+ * spawned (in its config) and again once it reports ready, so an active fault survives a restart.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -14,6 +19,15 @@ import {
   type RegionTargetStatus,
   regionConfigEnv,
 } from '../region/config.js';
+import { RegionControlChannel } from '../region/control-channel.js';
+import {
+  commandFor,
+  controlFields,
+  normalControlState,
+  type RegionControlCommand,
+  type RegionControlState,
+  sameControlState,
+} from '../region/control-protocol.js';
 import { PangeaError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { didYouMean } from '../shared/text.js';
@@ -40,6 +54,11 @@ interface RegionRuntime {
   child?: ChildProcess;
   /** Set while a stop is intended, so the exit is "stopped" rather than "crashed". */
   stopping: boolean;
+  /** What the controller wants inside the region (faults); survives restarts. */
+  control: RegionControlState;
+  /** The control state the running process was spawned with. */
+  spawnedControl?: RegionControlState;
+  channel?: RegionControlChannel;
 }
 
 export interface SupervisorOptions {
@@ -49,6 +68,8 @@ export interface SupervisorOptions {
   logLevel: string;
   readyTimeoutMs?: number;
   stopGraceMs?: number;
+  /** How long a control request may wait for the region's answer (default 5 s). */
+  controlTimeoutMs?: number;
 }
 
 const regionMainPath = fileURLToPath(new URL('../region/main.js', import.meta.url));
@@ -62,6 +83,7 @@ export class Supervisor extends EventEmitter {
       this.regions.set(spec.name, {
         spec,
         stopping: false,
+        control: { ...normalControlState },
         status: {
           name: spec.name,
           state: 'stopped',
@@ -93,8 +115,15 @@ export class Supervisor extends EventEmitter {
     const runtime = this.runtime(name);
     if (runtime.child) return { ...runtime.status };
     if (runtime.status.startedAt) runtime.status.restarts += 1;
-    const child = this.spawnRegion(runtime.spec);
+    const spawnedControl = { ...runtime.control };
+    const child = this.spawnRegion(runtime.spec, spawnedControl);
     runtime.child = child;
+    runtime.spawnedControl = spawnedControl;
+    runtime.channel = new RegionControlChannel(
+      runtime.spec.name,
+      child,
+      this.options.controlTimeoutMs === undefined ? {} : { timeoutMs: this.options.controlTimeoutMs },
+    );
     runtime.stopping = false;
     Object.assign(runtime.status, {
       state: 'running',
@@ -103,11 +132,55 @@ export class Supervisor extends EventEmitter {
       startedAt: now(),
     });
     child.on('exit', (code, signal) => this.onExit(runtime, child, code, signal));
+    const channel = runtime.channel;
     child.on('message', (message: RegionMessage) => {
       if (message.type === 'targets' && runtime.child === child) runtime.status.targets = message.targets;
+      else if (message.type === 'control-reply') channel.handleReply(message);
     });
     await this.waitReady(runtime, child);
+    await this.reapplyControl(runtime, child);
     return { ...runtime.status };
+  }
+
+  /** The desired control state of a region (faults acting inside it). */
+  controlState(name: string): RegionControlState {
+    return { ...this.runtime(name).control };
+  }
+
+  /**
+   * Changes a region's desired control state. A running, ready region applies it now and the call
+   * resolves once it has (or fails with RegionControlTimeout / RegionNotRunning and the region's own
+   * codes); a region that is down or still starting gets it when it becomes ready.
+   */
+  async setControl(name: string, change: Partial<RegionControlState>): Promise<RegionControlState> {
+    const runtime = this.runtime(name);
+    runtime.control = { ...runtime.control, ...change };
+    if (!runtime.child || !runtime.status.ready) {
+      this.options.logger.info(
+        { region: name, control: runtime.control },
+        'region control state recorded; applied when the region is ready',
+      );
+      return { ...runtime.control };
+    }
+    let state: RegionControlState = { ...runtime.control };
+    for (const field of controlFields) {
+      // Built when sent, from the state as it is then: a later change sends its own command after.
+      if (field in change) state = await this.control(name, commandFor(field, runtime.control));
+    }
+    return state;
+  }
+
+  /** Sends one control command to a running, ready region and answers with its state after it. */
+  control(name: string, command: RegionControlCommand): Promise<RegionControlState> {
+    const runtime = this.runtime(name);
+    if (!runtime.child || !runtime.channel || !runtime.status.ready)
+      return Promise.reject(
+        new PangeaError(
+          'RegionNotRunning',
+          `${name} is ${runtime.status.state}${runtime.child ? ' (starting)' : ''}`,
+        ),
+      );
+    return runtime.channel.request(command);
   }
 
   /** Graceful stop: SIGTERM to the region's process group, SIGKILL after the grace period. */
@@ -150,13 +223,36 @@ export class Supervisor extends EventEmitter {
     return runtime;
   }
 
-  private spawnRegion(spec: RegionSpec): ChildProcess {
+  /**
+   * After a (re)start: if the desired control state changed since the process was spawned with it,
+   * the region gets it now. A failure is logged, not thrown: the region itself is up.
+   */
+  private async reapplyControl(runtime: RegionRuntime, child: ChildProcess): Promise<void> {
+    const spawned = runtime.spawnedControl ?? normalControlState;
+    if (runtime.child !== child || sameControlState(runtime.control, spawned)) return;
+    try {
+      for (const field of controlFields)
+        await this.control(runtime.spec.name, commandFor(field, runtime.control));
+      runtime.spawnedControl = { ...runtime.control };
+      this.options.logger.info(
+        { region: runtime.spec.name, control: runtime.control },
+        'region control re-applied',
+      );
+    } catch (error) {
+      this.options.logger.error(
+        { region: runtime.spec.name, err: error },
+        'region control state could not be re-applied after start',
+      );
+    }
+  }
+
+  private spawnRegion(spec: RegionSpec, control: RegionControlState): ChildProcess {
     const { stateDir, topology, logLevel } = this.options;
     const logPath = join(stateDir, 'logs', `${spec.name}.log`);
     const dataDir = join(stateDir, 'regions', spec.name);
     mkdirSync(dataDir, { recursive: true });
     mkdirSync(join(stateDir, 'logs'), { recursive: true });
-    const config: RegionProcessConfig = { region: spec, topology, dataDir, logPath, logLevel };
+    const config: RegionProcessConfig = { region: spec, topology, dataDir, logPath, logLevel, control };
     // Uncaught crashes print to stderr: keep them next to the structured log.
     const stderrFd = openSync(join(stateDir, 'logs', `${spec.name}.stderr`), 'a');
     try {
@@ -223,6 +319,8 @@ export class Supervisor extends EventEmitter {
   ): void {
     if (runtime.child !== child) return;
     runtime.child = undefined;
+    runtime.channel?.close(`the region process exited (code ${code}, signal ${signal})`);
+    runtime.channel = undefined;
     const intended = runtime.stopping;
     Object.assign(runtime.status, {
       state: intended ? 'stopped' : 'crashed',

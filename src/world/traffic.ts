@@ -3,12 +3,20 @@
  * authoritative DNS server that follows them, and the Global Accelerator. Started after the fabric
  * (probes and proxied connections travel its links), stopped before it. The admin API changes each
  * part at run time through the methods here, validating with the libraries' own rules.
+ * Health-check flapping (a game-day fault) is a probe override injected into both the Route 53
+ * checker and the accelerator's health checks at start, switched per region through the methods.
  */
 import { systemClock } from '../shared/clock.js';
 import { errorMessage, PangeaError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { didYouMean } from '../shared/text.js';
-import { Accelerator, type AcceleratorConfig, type AcceleratorStatus } from '../traffic/accelerator/index.js';
+import {
+  Accelerator,
+  type AcceleratorConfig,
+  type AcceleratorStatus,
+  type HealthProbe,
+  socketProbe,
+} from '../traffic/accelerator/index.js';
 import {
   type CidrCollection,
   type DnsServer,
@@ -19,12 +27,16 @@ import {
   startDnsServer,
 } from '../traffic/dns/index.js';
 import {
+  type FlappingRegion,
+  flappingFailureStatus,
   formatProblemPath,
   type HealthCheckConfig,
   HealthChecker,
+  HealthCheckFlapping,
   type HealthCheckStatus,
   healthCheckProblems,
 } from '../traffic/health/index.js';
+import { regionOfAddress } from '../traffic/health/resolve.js';
 import type { WanFabric } from '../wan/fabric.js';
 import { acceleratorProblems, hostedZoneProblems, servedHostedZones } from './topology/traffic.js';
 import type { Topology } from './topology/types.js';
@@ -117,6 +129,7 @@ export class TrafficLayer {
     private readonly checker: HealthChecker,
     private readonly dns: DnsServer,
     private readonly accelerator: Accelerator,
+    private readonly flapping: HealthCheckFlapping,
     private readonly logger: Logger,
   ) {
     this.zones = topology.traffic.hostedZones;
@@ -126,10 +139,13 @@ export class TrafficLayer {
   /** Starts all three or none; a port in use is a `PortInUse` error naming the address. */
   static async start(topology: Topology, fabric: WanFabric, logger: Logger): Promise<TrafficLayer> {
     const { global, traffic } = topology;
+    const flapping = new HealthCheckFlapping(systemClock);
     const checker = new HealthChecker(traffic.healthChecks, {
       topology,
       links: fabric,
       logger: logger.child({ component: 'health' }),
+      probeOverride: (request) =>
+        flapping.failing(request.region) ? { healthy: false, status: flappingFailureStatus } : undefined,
     });
     checker.onChange((change) =>
       logger.info(
@@ -159,6 +175,7 @@ export class TrafficLayer {
         host: global.host,
         timing: topology.timing.accelerator,
         logger: logger.child({ component: 'accelerator' }),
+        probe: flappingProbe(socketProbe(), topology, flapping),
       });
       await accelerator.start();
       checker.start();
@@ -168,7 +185,7 @@ export class TrafficLayer {
       await checker.stop();
       throw error;
     }
-    return new TrafficLayer(topology, checker, dns, accelerator, logger);
+    return new TrafficLayer(topology, checker, dns, accelerator, flapping, logger);
   }
 
   async stop(): Promise<void> {
@@ -210,6 +227,26 @@ export class TrafficLayer {
       'health checks replaced',
     );
     return this.checker.configs();
+  }
+
+  /**
+   * pangea:health-check-flapping: probes of the Route 53 checks targeting `region` and of its
+   * accelerator endpoint groups alternately fail and run for real, switching every `periodMs`.
+   */
+  startHealthCheckFlapping(region: string, periodMs: number): void {
+    if (!this.topology.regions.some((candidate) => candidate.name === region))
+      throw new PangeaError('UnknownRegion', `unknown region "${region}"`);
+    this.flapping.start(region, periodMs);
+    this.logger.warn({ region, periodMs }, 'health checks flapping');
+  }
+
+  stopHealthCheckFlapping(region: string): void {
+    this.flapping.stop(region);
+    this.logger.info({ region }, 'health checks probe for real again');
+  }
+
+  flappingRegions(): FlappingRegion[] {
+    return this.flapping.list();
   }
 
   // -- DNS -------------------------------------------------------------------------------------
@@ -312,6 +349,16 @@ export class TrafficLayer {
       lastReport: latest?.status ?? null,
     };
   }
+}
+
+/** The accelerator's probes, failing while the probed endpoint's region is in a failing half-period. */
+function flappingProbe(probe: HealthProbe, topology: Topology, flapping: HealthCheckFlapping): HealthProbe {
+  return async (target) => {
+    const region = regionOfAddress(topology, target.host)?.name;
+    if (region !== undefined && flapping.failing(region))
+      return { ok: false, detail: 'no response in time (injected by pangea:health-check-flapping)' };
+    return probe(target);
+  };
 }
 
 function setWeight(

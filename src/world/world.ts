@@ -76,6 +76,17 @@ export class World {
       fabric: this.fabric,
       supervisor: this.supervisor,
       replication: this.replication,
+      // The traffic layer starts after the runner exists; a fault before that is TrafficNotReady.
+      traffic: {
+        startHealthCheckFlapping: (region, periodMs) =>
+          this.traffic.startHealthCheckFlapping(region, periodMs),
+        stopHealthCheckFlapping: (region) => this.trafficLayer?.stopHealthCheckFlapping(region),
+      },
+      facts: {
+        appInstances: Object.fromEntries(
+          topology.regions.map((region) => [region.name, region.services.app.instances]),
+        ),
+      },
       logger: this.logger,
     });
   }

@@ -4,12 +4,33 @@
  * start, end and undo. Link faults overlap correctly: each link direction touched by a fault keeps
  * its values from before the first fault, and its current values are recomputed from those plus
  * every active fault, so the last undo restores the exact previous values.
+ *
+ * Region-level faults (every action with a region except the link faults) follow one conflict
+ * rule, checked before anything is applied (409 FaultConflict):
+ *  - two faults of the same kind on one region conflict (one stop-task, one clock skew, ... each);
+ *  - `pangea:region-outage` conflicts with every other region-level fault on its region, either
+ *    way round: a dead region can't take a fault, and its undo (a fresh start) would end others.
+ * Faults of different kinds on one region combine (e.g. a clock skew during a replication pause).
+ * Link faults never conflict; they stack as described above.
+ *
+ * Region-side faults (stop-task, disrupt-connectivity, clock skew) change the region's desired
+ * control state in the supervisor, which applies it in the region process and again whenever the
+ * process restarts; health-check flapping is a probe override in the controller's traffic layer.
  */
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { errorMessage, PangeaError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { LinkParams } from '../../wan/model.js';
-import { describeUndo, type FaultPlan, type FaultRequest, type LinkDelta, planFault } from './catalogue.js';
+import {
+  describeUndo,
+  type FaultPlan,
+  type FaultRequest,
+  type FaultWorldFacts,
+  isRegionEffect,
+  type LinkDelta,
+  planFault,
+  type RegionEffect,
+} from './catalogue.js';
 
 /** The parts of the WAN fabric a fault uses. */
 export interface FaultFabric {
@@ -19,9 +40,24 @@ export interface FaultFabric {
   healLink(from: string, to: string): unknown;
 }
 
+/** The control state fields the runner changes (src/region/control-protocol.ts). */
+export interface FaultControlChange {
+  stoppedAppInstances?: number | 'all';
+  dynamodbDisrupted?: boolean;
+  clockSkew?: { offsetMs: number; driftPpm: number; sinceEpochMs: number } | null;
+}
+
 export interface FaultSupervisor {
   kill(region: string): Promise<unknown>;
   start(region: string): Promise<unknown>;
+  /** Changes a region's desired control state; resolves once a running region applied it. */
+  setControl(region: string, change: FaultControlChange): Promise<unknown>;
+}
+
+/** The controller's traffic layer: health-check probe overrides. */
+export interface FaultTraffic {
+  startHealthCheckFlapping(region: string, periodMs: number): void;
+  stopHealthCheckFlapping(region: string): void;
 }
 
 export interface FaultReplication {
@@ -55,6 +91,9 @@ export interface FaultRunnerOptions {
   fabric: FaultFabric;
   supervisor: FaultSupervisor;
   replication: FaultReplication;
+  traffic: FaultTraffic;
+  /** What validation knows of the world besides region names (app instances per region). */
+  facts?: FaultWorldFacts;
   logger?: Logger;
   maxActive?: number;
   /** Ended faults kept in the record (oldest dropped first). */
@@ -81,8 +120,8 @@ export class FaultRunner {
   private readonly records: FaultRecord[] = [];
   private readonly active = new Map<string, ActiveFault>();
   private readonly links = new Map<string, LinkStack>();
-  /** Regions held by a region-level fault (outage or replication pause), by fault id. */
-  private readonly heldRegions = new Map<string, string>();
+  /** Region-level effects of active faults, by fault id (see the conflict rule above). */
+  private readonly heldRegions = new Map<string, RegionEffect>();
   private nextId = 1;
   private readonly now: () => number;
 
@@ -101,18 +140,25 @@ export class FaultRunner {
   }
 
   async inject(request: FaultRequest): Promise<FaultRecord> {
-    const plan = planFault(request, this.options.regions);
+    const plan = planFault(request, this.options.regions, this.options.facts);
     const maxActive = this.options.maxActive ?? defaultMaxActiveFaults;
     if (this.active.size >= maxActive)
       throw new PangeaError('TooManyFaults', `at most ${maxActive} faults can be active; stop one first`);
     for (const effect of plan.effects) {
-      if (effect.kind !== 'pause-replication' && effect.kind !== 'region-outage') continue;
-      const holder = [...this.heldRegions].find(([, region]) => region === effect.region)?.[0];
-      if (holder)
+      if (!isRegionEffect(effect)) continue;
+      const holder = [...this.heldRegions].find(([, held]) => regionEffectsConflict(held, effect));
+      if (holder) {
+        const [holderId, held] = holder;
+        const holderAction = this.active.get(holderId)?.plan.action ?? held.kind;
         throw new PangeaError(
           'FaultConflict',
-          `${effect.region} is already under fault ${holder}; stop it first`,
+          `${effect.region} is already under fault ${holderId} (${holderAction}); ${
+            held.kind === effect.kind
+              ? 'one fault of a kind per region'
+              : 'a region outage excludes every other region fault'
+          }; stop it first`,
         );
+      }
     }
     const id = `fault-${this.nextId++}`;
     const startMs = this.now();
@@ -190,8 +236,9 @@ export class FaultRunner {
   }
 
   private async apply(fault: ActiveFault): Promise<void> {
-    const { fabric, supervisor, replication } = this.options;
+    const { fabric, supervisor, replication, traffic } = this.options;
     const id = fault.record.id;
+    const startedAtMs = Date.parse(fault.record.startedAt);
     for (const effect of fault.plan.effects) {
       if (effect.kind === 'link') {
         const key = `${effect.from}->${effect.to}`;
@@ -209,11 +256,27 @@ export class FaultRunner {
         stack.deltas.set(id, effect.delta);
         this.recompute(key, stack);
       } else if (effect.kind === 'pause-replication') {
-        this.heldRegions.set(id, effect.region);
+        this.heldRegions.set(id, effect);
         await replication.pause(effect.region, { durationMs: fault.plan.durationMs });
       } else if (effect.kind === 'region-outage') {
-        this.heldRegions.set(id, effect.region);
+        this.heldRegions.set(id, effect);
         await supervisor.kill(effect.region);
+      } else if (effect.kind === 'stop-app-instances') {
+        this.heldRegions.set(id, effect);
+        await supervisor.setControl(effect.region, { stoppedAppInstances: effect.instances });
+      } else if (effect.kind === 'disrupt-dynamodb') {
+        this.heldRegions.set(id, effect);
+        await supervisor.setControl(effect.region, { dynamodbDisrupted: true });
+      } else if (effect.kind === 'clock-skew') {
+        this.heldRegions.set(id, effect);
+        const { offsetMs, driftPpm } = effect;
+        // Drift accumulates from the fault's start, also across restarts of the region.
+        await supervisor.setControl(effect.region, {
+          clockSkew: { offsetMs, driftPpm, sinceEpochMs: startedAtMs },
+        });
+      } else if (effect.kind === 'health-check-flapping') {
+        this.heldRegions.set(id, effect);
+        traffic.startHealthCheckFlapping(effect.region, effect.periodMs);
       }
     }
   }
@@ -224,13 +287,20 @@ export class FaultRunner {
       if (effect.kind === 'link') {
         const key = `${effect.from}->${effect.to}`;
         const stack = this.links.get(key);
-        if (!stack?.deltas.delete(id)) continue;
-        this.recompute(key, stack);
-      } else if (effect.kind === 'pause-replication' && this.heldRegions.get(id) === effect.region) {
-        await this.options.replication.resume(effect.region);
-      } else if (effect.kind === 'region-outage' && this.heldRegions.get(id) === effect.region) {
-        await this.options.supervisor.start(effect.region);
+        if (stack?.deltas.delete(id)) this.recompute(key, stack);
+        continue;
       }
+      // Only what this fault applied is taken back (a failed apply may have stopped half-way).
+      if (this.heldRegions.get(id) !== effect) continue;
+      const { supervisor, replication, traffic } = this.options;
+      if (effect.kind === 'pause-replication') await replication.resume(effect.region);
+      else if (effect.kind === 'region-outage') await supervisor.start(effect.region);
+      else if (effect.kind === 'stop-app-instances')
+        await supervisor.setControl(effect.region, { stoppedAppInstances: 0 });
+      else if (effect.kind === 'disrupt-dynamodb')
+        await supervisor.setControl(effect.region, { dynamodbDisrupted: false });
+      else if (effect.kind === 'clock-skew') await supervisor.setControl(effect.region, { clockSkew: null });
+      else if (effect.kind === 'health-check-flapping') traffic.stopHealthCheckFlapping(effect.region);
     }
   }
 
@@ -251,4 +321,10 @@ export class FaultRunner {
     if (!partitioned && current) fabric.healLink(stack.from, stack.to);
     if (deltas.length === 0) this.links.delete(key);
   }
+}
+
+/** The conflict rule (see the file comment): same kind on one region, or an outage with anything there. */
+export function regionEffectsConflict(held: RegionEffect, wanted: RegionEffect): boolean {
+  if (held.region !== wanted.region) return false;
+  return held.kind === wanted.kind || held.kind === 'region-outage' || wanted.kind === 'region-outage';
 }

@@ -42,6 +42,8 @@ export type ProbeFunction = (
 
 export type HealthChangeListener = (change: HealthStatusChange) => void;
 
+export type ProbeOverride = (request: ProbeRequest, fromAddress: string) => ProbeResult | undefined;
+
 export interface HealthCheckerOptions {
   /** The world: regions (targets), locations (checkers) and timing profile. */
   topology: Topology;
@@ -54,6 +56,11 @@ export interface HealthCheckerOptions {
   connect?: Connect;
   /** Replaces the whole probe (state-machine tests). */
   probe?: ProbeFunction;
+  /**
+   * Consulted before every probe: a result to record instead of probing (fault injection, e.g.
+   * health-check flapping), or undefined to probe for real.
+   */
+  probeOverride?: ProbeOverride;
   maxConcurrentProbes?: number;
   /** Status changes kept per check. */
   historyLimit?: number;
@@ -274,9 +281,11 @@ export class HealthChecker {
     this.limiter.run(async () => {
       try {
         if (signal.aborted) return;
-        const result = await this.runProbe(request, checker.place.address, signal).catch(
-          (error: unknown): ProbeResult => ({ healthy: false, status: `Failure: ${errorMessage(error)}` }),
-        );
+        const result =
+          this.options.probeOverride?.(request, checker.place.address) ??
+          (await this.runProbe(request, checker.place.address, signal).catch(
+            (error: unknown): ProbeResult => ({ healthy: false, status: `Failure: ${errorMessage(error)}` }),
+          ));
         if (!signal.aborted && this.checks.get(state.resolved.config.Id) === state) {
           this.record(state, checker, result);
         }

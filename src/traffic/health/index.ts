@@ -5,7 +5,9 @@ export {
   type HealthCheckerOptions,
   healthyCheckerShare,
   type ProbeFunction,
+  type ProbeOverride,
 } from './checker.js';
+export { type FlappingRegion, flappingFailureStatus, HealthCheckFlapping } from './flapping.js';
 export {
   type Connect,
   directConnect,

@@ -52,10 +52,15 @@ function harness(maxActive?: number) {
     supervisor: {
       kill: async (region) => calls.push(`kill ${region}`),
       start: async (region) => calls.push(`start ${region}`),
+      setControl: async (region, change) => calls.push(`control ${region} ${JSON.stringify(change)}`),
     },
     replication: {
       pause: async (region, request) => calls.push(`pause ${region} ${request.durationMs}`),
       resume: async (region) => calls.push(`resume ${region}`),
+    },
+    traffic: {
+      startHealthCheckFlapping: (region, periodMs) => calls.push(`flap ${region} ${periodMs}`),
+      stopHealthCheckFlapping: (region) => calls.push(`unflap ${region}`),
     },
   });
   /** Advances the clock and lets the undo promises settle. */
