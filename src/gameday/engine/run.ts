@@ -73,14 +73,27 @@ export async function loadScenarioFor(
   return { scenario, status };
 }
 
-/** Waits until every region runs, every health check is healthy and no fault is active. */
-async function waitUntilReady(admin: WorldAdmin, timeoutMs: number): Promise<WorldStatus> {
+/** Waits until every region runs, every health check and load balancer is healthy, and no fault is active. */
+async function waitUntilReady(
+  admin: WorldAdmin,
+  timeoutMs: number,
+  progress?: (line: string) => void,
+): Promise<WorldStatus> {
+  let lastToldMs = Date.now();
   const deadlineMs = Date.now() + timeoutMs;
   let problem = '';
   for (;;) {
     const status = await admin.status();
     const down = status.regions.filter((region) => region.state !== 'running' || !region.ready);
-    const unhealthy = (status.traffic?.healthChecks ?? []).filter((check) => !check.healthy);
+    // A region's app is ready when its load balancer has a healthy target (ALB needs
+    // healthyThreshold passing checks first: 2.5 min with AWS's timings).
+    const appless = status.regions.filter(
+      (region) => region.targets.length > 0 && !region.targets.some((target) => target.health === 'healthy'),
+    );
+    const unhealthy = [
+      ...(status.traffic?.healthChecks ?? []).filter((check) => !check.healthy).map((check) => check.id),
+      ...appless.map((region) => `${region.name} load balancer targets`),
+    ];
     const active = (await admin.faults()).filter((fault) => fault.state === 'active');
     if (down.length === 0 && unhealthy.length === 0 && active.length === 0) return status;
     problem =
@@ -88,11 +101,15 @@ async function waitUntilReady(admin: WorldAdmin, timeoutMs: number): Promise<Wor
         ? `faults are active (${active.map((fault) => fault.id).join(', ')}); stop them first`
         : down.length > 0
           ? `regions not running: ${down.map((region) => region.name).join(', ')}`
-          : `health checks unhealthy: ${unhealthy.map((check) => check.id).join(', ')}`;
+          : `not healthy yet: ${unhealthy.join(', ')}`;
     if (active.length > 0)
       throw new PangeaError('WorldNotReady', `the world is not ready for a game day: ${problem}`);
     if (Date.now() > deadlineMs)
       throw new PangeaError('WorldNotReady', `the world is not ready for a game day: ${problem}`);
+    if (Date.now() - lastToldMs >= 10_000) {
+      lastToldMs = Date.now();
+      progress?.(`waiting for the world: ${problem}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
@@ -128,7 +145,9 @@ function stopConditionHit(scenario: Scenario, ops: OpRecord[], nowMs: number): s
 export async function runGameday(options: GamedayOptions): Promise<GamedayResult> {
   const admin = new WorldAdmin(options.adminUrl);
   const { scenario } = await loadScenarioFor(admin, options.scenario);
-  const status = await waitUntilReady(admin, options.readyTimeoutMs ?? 60_000);
+  // With AWS's timings a health check needs 3 x 30 s to turn healthy again after an earlier drill.
+  const readyTimeoutMs = options.readyTimeoutMs ?? (scenario.profile === 'aws-defaults' ? 300_000 : 60_000);
+  const status = await waitUntilReady(admin, readyTimeoutMs, options.progress);
   const seed = options.seed ?? scenario.seed ?? randomSeed();
   const runId = runIdFor(scenario, seed);
   const regions = status.regions.map((region) => region.name);
