@@ -6,18 +6,12 @@
  * Replay a run with PANGEA_TEST_SEED=<seed>.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  QueryCommand,
-  UpdateTableCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { catalogue } from '../../src/app/catalogue.js';
+import { GamedayData } from '../../src/gameday/engine/data.js';
 import {
   type ClientPlan,
   type LoadTarget,
@@ -35,9 +29,9 @@ import {
   setPartition,
 } from '../../src/gameday/model.js';
 import type { WorldStatus } from '../../src/world/status.js';
-import { isAlive, makeWorkDir, regionProcessesOf, waitFor } from '../support/cli.js';
+import { makeWorkDir, waitFor } from '../support/cli.js';
 import { ownPortsTopologyYaml, pickPortBase } from '../support/own-ports.js';
-import { startWorld, type TestWorld } from '../support/world.js';
+import { endWorld, startWorld, type TestWorld } from '../support/world.js';
 
 const regions = ['us-east-1', 'eu-west-1', 'ap-south-1'] as const;
 const locations = ['north-america', 'europe'];
@@ -250,48 +244,17 @@ describe('game-day load against a real world', { timeout: 120_000 }, () => {
     return existing;
   };
 
-  const waitActive = (region: string, replicas: number) =>
-    waitFor(
-      async () => {
-        const { Table } = await client(region).send(new DescribeTableCommand({ TableName: gamedayTable }));
-        return (
-          Table?.TableStatus === 'ACTIVE' &&
-          (Table.Replicas ?? []).length === replicas &&
-          (Table.Replicas ?? []).every((replica) => replica.ReplicaStatus === 'ACTIVE')
-        );
-      },
-      20_000,
-      `${gamedayTable} ACTIVE with ${replicas} replicas in ${region}`,
-    );
-
-  /** The game-day table as a global table (created by the engine in a real run). */
+  /** The game-day table as a global table, as the engine creates it in a real run. */
   const createGamedayTable = async () => {
-    await client('us-east-1').send(
-      new CreateTableCommand({
-        TableName: gamedayTable,
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-      }),
+    const data = new GamedayData(
+      status.regions.map((region) => ({ region: region.name, url: region.endpoints.dynamodb ?? '' })),
+      true,
     );
-    await waitActive('us-east-1', 0);
-    for (const [i, region] of ['eu-west-1', 'ap-south-1'].entries()) {
-      await client('us-east-1').send(
-        new UpdateTableCommand({
-          TableName: gamedayTable,
-          ReplicaUpdates: [{ Create: { RegionName: region } }],
-        }),
-      );
-      await waitActive('us-east-1', i + 1);
+    try {
+      await data.ensureTable(20_000);
+    } finally {
+      data.close();
     }
-    for (const region of regions) await waitActive(region, 2);
   };
 
   before(async () => {
@@ -324,20 +287,7 @@ describe('game-day load against a real world', { timeout: 120_000 }, () => {
 
   after(async () => {
     for (const each of sdk.values()) each.destroy();
-    if (!world) {
-      for (const pid of regionProcessesOf(dir)) process.kill(pid, 'SIGKILL');
-      if (dir) rmSync(dir, { recursive: true, force: true });
-      return;
-    }
-    try {
-      await world.down();
-    } catch (error) {
-      for (const pid of [...regionProcessesOf(dir), controllerPid]) {
-        if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
-      }
-      rmSync(dir, { recursive: true, force: true });
-      throw error;
-    }
+    await endWorld(world, dir, controllerPid);
   });
 
   test('the target: entries, regions, and proximity from the status links', () => {

@@ -8,7 +8,7 @@
  * Replay a chaos run with PANGEA_TEST_SEED=<seed>.
  */
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -26,9 +26,9 @@ import {
 import { type Random, randomSeed, seededRandom } from '../../src/shared/random.js';
 import type { WorldStatus } from '../../src/world/status.js';
 import { aws, awsJson, python, seedCreateUserSessionsArgs } from '../support/aws-cli.js';
-import { isAlive, makeWorkDir, regionProcessesOf } from '../support/cli.js';
+import { makeWorkDir } from '../support/cli.js';
 import { ownPortsTopologyYaml, pickPortBase } from '../support/own-ports.js';
-import { startWorld, type TestWorld } from '../support/world.js';
+import { endWorld, startWorld, type TestWorld } from '../support/world.js';
 
 const regions = ['us-east-1', 'eu-west-1', 'ap-south-1'] as const;
 type RegionName = (typeof regions)[number];
@@ -161,22 +161,7 @@ describe('global tables end to end (own ports, real CLI, AWS CLI, boto3, SDK v3)
 
   after(async () => {
     for (const client of Object.values(clients)) client.destroy();
-    if (!world) {
-      // `up` failed part way: end whatever it left of this directory's regions.
-      for (const pid of regionProcessesOf(dir)) process.kill(pid, 'SIGKILL');
-      if (dir) rmSync(dir, { recursive: true, force: true });
-      return;
-    }
-    try {
-      await world.down();
-    } catch (error) {
-      // `down` failed: end the processes this test started, by pid, so nothing is left behind.
-      for (const pid of [...regionProcessesOf(dir), controllerPid]) {
-        if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
-      }
-      rmSync(dir, { recursive: true, force: true });
-      throw error;
-    }
+    await endWorld(world, dir, controllerPid);
   });
 
   test('1. AWS CLI: seed create-table + update-table --replica-updates, replicas ACTIVE, replicated read, streams in the replica region', async () => {

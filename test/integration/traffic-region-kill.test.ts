@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,9 +17,9 @@ import { locationAddress } from '../../src/wan/client.js';
 import type { WorldStatus } from '../../src/world/status.js';
 import { timingProfiles } from '../../src/world/topology/defaults.js';
 import { defaultTopology } from '../../src/world/topology/index.js';
-import { isAlive, makeWorkDir, regionProcessesOf } from '../support/cli.js';
+import { makeWorkDir } from '../support/cli.js';
 import { ownPortsTopologyYaml, pickPortBase } from '../support/own-ports.js';
-import { startWorld, type TestWorld } from '../support/world.js';
+import { endWorld, startWorld, type TestWorld } from '../support/world.js';
 
 const run = promisify(execFile);
 const topology = defaultTopology();
@@ -163,21 +163,7 @@ describe('region kill: DNS and the accelerator move Europe away and back (refere
   });
 
   after(async () => {
-    if (!world) {
-      for (const pid of regionProcessesOf(dir)) process.kill(pid, 'SIGKILL');
-      if (dir) rmSync(dir, { recursive: true, force: true });
-      return;
-    }
-    try {
-      await world.down();
-    } catch (error) {
-      // `down` failed: end the processes this test started, by pid, so nothing is left behind.
-      for (const pid of [...regionProcessesOf(dir), controllerPid]) {
-        if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
-      }
-      rmSync(dir, { recursive: true, force: true });
-      throw error;
-    }
+    await endWorld(world, dir, controllerPid);
   });
 
   test(`kill ${killed}: Europe moves to the next-nearest region in time, and back after start`, async (t) => {

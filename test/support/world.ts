@@ -3,7 +3,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorldStatus } from '../../src/world/status.js';
 import { defaultTopologyYaml } from '../../src/world/topology/index.js';
-import { makeWorkDir, regionProcessesOf, runCli, runCliOk, waitFor } from './cli.js';
+import { isAlive, makeWorkDir, regionProcessesOf, runCli, runCliOk, waitFor } from './cli.js';
 
 export interface TestWorld {
   dir: string;
@@ -45,4 +45,25 @@ export async function startWorld(
     },
   };
   return world;
+}
+
+/**
+ * Ends a test's world: `down`; when `up` failed part way (no world) or `down` fails, ends the
+ * processes the test started by pid (regions of `dir` and the controller), so nothing is left.
+ */
+export async function endWorld(world: TestWorld | undefined, dir: string, controllerPid = 0): Promise<void> {
+  if (!world) {
+    for (const pid of regionProcessesOf(dir)) process.kill(pid, 'SIGKILL');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  try {
+    await world.down();
+  } catch (error) {
+    for (const pid of [...regionProcessesOf(dir), controllerPid]) {
+      if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
