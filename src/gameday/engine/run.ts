@@ -30,6 +30,7 @@ import { FaultSchedule } from './fault-schedule.js';
 import { ProgressReporter } from './progress.js';
 import { sampleOf, summariseConflicts } from './samples.js';
 import { settle } from './settle.js';
+import { stopConditionHit } from './stop-conditions.js';
 
 export interface GamedayOptions {
   adminUrl: string;
@@ -127,19 +128,6 @@ function orderUsersOf(ops: OpRecord[]): string[] {
     if (set?.startsWith('orders:')) users.add(set.slice('orders:'.length));
   }
   return [...users].sort();
-}
-
-/** The error rate over the trailing window exceeds a stop condition's limit (with enough operations to judge). */
-function stopConditionHit(scenario: Scenario, ops: OpRecord[], nowMs: number): string | null {
-  for (const condition of scenario.stopConditions) {
-    const recent = ops.filter((op) => op.endMs >= nowMs - condition.windowMs);
-    if (recent.length < 20) continue;
-    const failed = recent.filter((op) => !op.ok).length;
-    const rate = failed / recent.length;
-    if (rate > condition.errorRate)
-      return `stop condition: error rate ${(rate * 100).toFixed(1)}% over the last ${condition.windowMs / 1000} s exceeded ${(condition.errorRate * 100).toFixed(1)}%`;
-  }
-  return null;
 }
 
 export async function runGameday(options: GamedayOptions): Promise<GamedayResult> {
@@ -246,7 +234,7 @@ async function execute(run: Execution): Promise<RunRecord> {
       } finally {
         sampling = false;
       }
-      const hit = stopLoad.signal.aborted ? null : stopConditionHit(scenario, ops, nowMs());
+      const hit = stopLoad.signal.aborted ? null : stopConditionHit(scenario.stopConditions, ops, nowMs());
       if (hit) {
         stoppedEarly = hit;
         stopLoad.abort();
