@@ -7,7 +7,7 @@
  */
 import { DynamoError, type Item, validationError } from '../../model.js';
 import { validateValue } from '../../values/index.js';
-import { type Constraints, invalidParameters, member, strings } from '../tables/validation.js';
+import { type Constraints, integerMember, invalidParameters, member, strings } from '../tables/validation.js';
 import type { OperationInput } from '../types.js';
 import { checkItemTableName } from './common.js';
 
@@ -67,7 +67,7 @@ export function readRequest(operation: ReadOperation, input: OperationInput): Re
     tableName: member(input, 'TableName', 'string') ?? '',
     indexName: member(input, 'IndexName', 'string'),
     select: member(input, 'Select', 'string') as Select | undefined,
-    limit: member(input, 'Limit', 'number'),
+    limit: integerMember(input, 'Limit'),
     consistentRead: member(input, 'ConsistentRead', 'boolean') ?? false,
     returnConsumedCapacity: member(
       input,

@@ -4,7 +4,7 @@
  * Parallel scans: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.ParallelScan
  */
 import { validationError } from '../../model.js';
-import { Constraints, member } from '../tables/validation.js';
+import { Constraints, integerMember } from '../tables/validation.js';
 import type { OperationHandler, OperationInput } from '../types.js';
 import { requireItemTable } from './common.js';
 import { readProjection } from './projection.js';
@@ -78,8 +78,8 @@ function checkSegments({ segment, totalSegments }: Segmenting): void {
 export const scan: OperationHandler = async (ctx, input) => {
   const request = readRequest('Scan', input);
   const segmenting: Segmenting = {
-    segment: member(input, 'Segment', 'number'),
-    totalSegments: member(input, 'TotalSegments', 'number'),
+    segment: integerMember(input, 'Segment'),
+    totalSegments: integerMember(input, 'TotalSegments'),
   };
   checkConstraints(input, request, segmenting);
 

@@ -52,6 +52,16 @@ function matchesKind(value: unknown, kind: JsonKind): boolean {
  * does). A value of the wrong JSON type is a SerializationException, as in AWS, where the body
  * cannot be bound to the request shape before any validation runs.
  */
+/**
+ * An Integer member (Limit, Segment, TotalSegments): a JSON number, with a fraction truncated
+ * toward zero as the service's JSON binding coerces floats to integers, so the request is judged
+ * by its ranges rather than failing inside the operation.
+ */
+export function integerMember(input: unknown, name: string): number | undefined {
+  const value = member(input, name, 'number');
+  return value === undefined ? undefined : Math.trunc(value);
+}
+
 export function member<K extends JsonKind>(
   input: unknown,
   name: string,

@@ -87,6 +87,12 @@ describe('Scan', () => {
     assert.equal(new Set(seen).size, itemCount);
   });
 
+  test('fractional Segment, TotalSegments and Limit are truncated, never a 500 (fuzz seed 587168984)', async () => {
+    const exact = await scanAll({ TableName: 'Users', Segment: 0, TotalSegments: 2, Limit: 5 });
+    const fractional = await scanAll({ TableName: 'Users', Segment: 0.1, TotalSegments: 2.9, Limit: 5.5 });
+    assert.deepEqual(fractional.items, exact.items);
+  });
+
   test('pages stop at 1 MB of data read', async () => {
     const first = await harness.call(scan, { TableName: 'Blobs' });
     // 300 KB items: the fourth crosses 1 MB.
