@@ -49,7 +49,12 @@ export type RequestListener = (req: IncomingMessage, res: ServerResponse) => voi
 
 interface Reply {
   statusCode: number;
-  body: Buffer;
+  /**
+   * JSON answers stay the string JSON.stringify made: Node then sends headers and body in one
+   * write (a Buffer body costs a copy and a second chunk, written with writev), and the CRC and
+   * length are taken over its UTF-8 bytes, which are the bytes sent.
+   */
+  body: Buffer | string;
   contentType: string;
   /** Responses that may be compressed (JSON answers, not the health text). */
   compressible: boolean;
@@ -62,7 +67,7 @@ export function healthText(region: string): string {
 }
 
 function jsonReply(statusCode: number, value: unknown, contentType: string): Reply {
-  return { statusCode, body: Buffer.from(JSON.stringify(value), 'utf8'), contentType, compressible: true };
+  return { statusCode, body: JSON.stringify(value), contentType, compressible: true };
 }
 
 export function errorReply(error: DynamoError, contentType = 'application/x-amz-json-1.0'): Reply {
@@ -94,15 +99,18 @@ export function sendReply(
   reply: Reply,
   requestId: string,
 ): void | Promise<void> {
-  if (reply.compressible && reply.body.length > compressionThresholdBytes) {
+  const body = reply.body;
+  const sizeBytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
+  if (reply.compressible && sizeBytes > compressionThresholdBytes) {
     const encoding = negotiateEncoding(req.headers['accept-encoding']);
     if (encoding) {
-      return compress(reply.body, encoding).then((compressed) =>
-        writeReply(req, res, reply, requestId, compressed, encoding),
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+      return compress(bytes, encoding).then((compressed) =>
+        writeReply(req, res, reply, requestId, compressed, compressed.length, encoding),
       );
     }
   }
-  writeReply(req, res, reply, requestId, reply.body, undefined);
+  writeReply(req, res, reply, requestId, body, sizeBytes, undefined);
 }
 
 function writeReply(
@@ -110,12 +118,14 @@ function writeReply(
   res: ServerResponse,
   reply: Reply,
   requestId: string,
-  body: Buffer,
+  body: Buffer | string,
+  sizeBytes: number,
   encoding: string | undefined,
 ): void {
   const headers = ['x-amzn-RequestId', requestId, 'Content-Type', reply.contentType];
   if (encoding) headers.push('Content-Encoding', encoding);
-  headers.push('x-amz-crc32', String(crc32(body)), 'Content-Length', String(body.length));
+  // A string is taken as UTF-8 by both crc32 and res.end, so the checksum covers the bytes sent.
+  headers.push('x-amz-crc32', String(crc32(body)), 'Content-Length', String(sizeBytes));
   const cors = corsHeaders(req);
   if (cors) headers.push(...cors);
   if (reply.extraHeaders) headers.push(...reply.extraHeaders);

@@ -113,53 +113,82 @@ export function credentialRegion(headers: Headers, url: string): string | undefi
   return region ? region : undefined;
 }
 
-/** The key=value parameters after the algorithm in an Authorization header. */
+/** What splits an Authorization header's parameters: commas and any run of whitespace (`\s`). */
+const nonAsciiWhitespace = /\s/;
+
+function isParamSeparator(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  if (code === 0x2c || code === 0x20 || (code >= 0x09 && code <= 0x0d)) return true;
+  return code >= 0x80 && nonAsciiWhitespace.test(text[index]!);
+}
+
+/**
+ * The key=value parameters after the algorithm in an Authorization header (the first of a
+ * repeated key wins). One scan over the header: it is parsed on every request.
+ */
 function authorizationParams(authorization: string): Map<string, string> {
   const params = new Map<string, string>();
   const space = authorization.indexOf(' ');
-  const rest = space < 0 ? '' : authorization.slice(space + 1);
-  for (const part of rest.split(/[,\s]+/)) {
-    const equals = part.indexOf('=');
-    if (equals > 0 && !params.has(part.slice(0, equals)))
-      params.set(part.slice(0, equals), part.slice(equals + 1));
+  if (space < 0) return params;
+  const length = authorization.length;
+  let index = space + 1;
+  while (index < length) {
+    while (index < length && isParamSeparator(authorization, index)) index++;
+    const start = index;
+    let equals = -1;
+    while (index < length && !isParamSeparator(authorization, index)) {
+      if (equals < 0 && authorization.charCodeAt(index) === 0x3d) equals = index;
+      index++;
+    }
+    if (equals > start) {
+      const key = authorization.slice(start, equals);
+      if (!params.has(key)) params.set(key, authorization.slice(equals + 1, index));
+    }
   }
   return params;
 }
 
-function splitCredential(
-  credential: string,
-): Pick<SigV4Auth, 'accessKeyId' | 'scopeDate' | 'region' | 'service' | 'terminator'> {
-  // Trailing slashes are ignored; the common credential has none, so skip the regex then.
+/** The five parts of a credential scope, trailing slashes ignored; AWS's error for any other count. */
+function splitCredential(credential: string): string[] {
+  // The common credential has no trailing slash, so skip the regex then.
   const parts = (credential.endsWith('/') ? credential.replace(/\/+$/, '') : credential).split('/');
   if (parts.length !== 5) {
     throw protocolErrors.incompleteSignature(
       `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`,
     );
   }
-  const [accessKeyId = '', scopeDate = '', region = '', service = '', terminator = ''] = parts;
-  return { accessKeyId, scopeDate, region, service, terminator };
+  return parts;
 }
 
 function parseHeaderForm(authorization: string, headers: Headers): SigV4Auth {
   const params = authorizationParams(authorization);
-  let message = '';
-  for (const name of ['Credential', 'Signature', 'SignedHeaders']) {
-    if (!params.get(name)) message += `Authorization header requires '${name}' parameter. `;
-  }
+  const credential = params.get('Credential');
+  const signature = params.get('Signature');
+  const signedHeaders = params.get('SignedHeaders');
   const requestDate = headerValue(headers, 'x-amz-date') ?? headerValue(headers, 'date');
-  if (!requestDate) {
-    message += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+  if (!credential || !signature || !signedHeaders || !requestDate) {
+    let message = '';
+    if (!credential) message += "Authorization header requires 'Credential' parameter. ";
+    if (!signature) message += "Authorization header requires 'Signature' parameter. ";
+    if (!signedHeaders) message += "Authorization header requires 'SignedHeaders' parameter. ";
+    if (!requestDate) {
+      message += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+    }
+    throw protocolErrors.incompleteSignature(`${message}Authorization=${authorization}`);
   }
-  if (message) throw protocolErrors.incompleteSignature(`${message}Authorization=${authorization}`);
-  const credential = params.get('Credential')!;
+  const parts = splitCredential(credential);
   return {
     form: 'header',
     algorithm: authorization.slice(0, authorization.indexOf(' ')),
     credential,
-    ...splitCredential(credential),
-    signedHeaders: params.get('SignedHeaders')!.toLowerCase().split(';'),
-    signature: params.get('Signature')!,
-    requestDate: requestDate!,
+    accessKeyId: parts[0]!,
+    scopeDate: parts[1]!,
+    region: parts[2]!,
+    service: parts[3]!,
+    terminator: parts[4]!,
+    signedHeaders: signedHeaders.toLowerCase().split(';'),
+    signature,
+    requestDate,
   };
 }
 
@@ -177,11 +206,17 @@ function parseQueryForm(query: Map<string, string>): SigV4Auth {
   if (message) throw protocolErrors.incompleteSignature(`${message}Re-examine the query-string parameters.`);
   const credential = query.get('X-Amz-Credential')!;
   const expires = query.get('X-Amz-Expires');
+  const [accessKeyId = '', scopeDate = '', region = '', service = '', terminator = ''] =
+    splitCredential(credential);
   return {
     form: 'query',
     algorithm: query.get('X-Amz-Algorithm')!,
     credential,
-    ...splitCredential(credential),
+    accessKeyId,
+    scopeDate,
+    region,
+    service,
+    terminator,
     signedHeaders: query.get('X-Amz-SignedHeaders')!.toLowerCase().split(';'),
     signature: query.get('X-Amz-Signature')!,
     requestDate: query.get('X-Amz-Date')!,

@@ -51,7 +51,18 @@ function shapeOf(table: TableMeta, keySchema: KeySchemaElement[]): KeyShape {
   return sort ? { partition, sort } : { partition };
 }
 
-export const tableShape = (table: TableMeta): KeyShape => shapeOf(table, table.KeySchema);
+/** Shapes of the cached, frozen metas (a meta never changes once frozen; a new one replaces it). */
+const frozenTableShapes = new WeakMap<TableMeta, KeyShape>();
+
+export function tableShape(table: TableMeta): KeyShape {
+  if (!Object.isFrozen(table)) return shapeOf(table, table.KeySchema);
+  let shape = frozenTableShapes.get(table);
+  if (!shape) {
+    shape = shapeOf(table, table.KeySchema);
+    frozenTableShapes.set(table, shape);
+  }
+  return shape;
+}
 export const indexShape = (table: TableMeta, index: IndexMeta): KeyShape => shapeOf(table, index.KeySchema);
 
 export const allIndexes = (table: TableMeta): IndexMeta[] => [
@@ -90,8 +101,16 @@ function requiredTableComponents(table: TableMeta, item: Item): Buffer[] {
   return components;
 }
 
-export const tableLogicalKey = (table: TableMeta, item: Item): Buffer =>
-  Buffer.concat([storagePrefix(table.tableNumber), ...requiredTableComponents(table, item)]);
+export function tableLogicalKey(table: TableMeta, item: Item): Buffer {
+  const [partition, sort] = requiredTableComponents(table, item);
+  // One buffer, prefix written in place: this key is built for every read and write.
+  const sizeBytes = 4 + partition!.length + (sort ? sort.length : 0);
+  const key = Buffer.allocUnsafe(sizeBytes);
+  key.writeUInt32BE(table.tableNumber, 0);
+  partition!.copy(key, 4);
+  if (sort) sort.copy(key, 4 + partition!.length);
+  return key;
+}
 
 /** The index entry key of an item, or undefined when the index is sparse for it. */
 export function indexLogicalKey(table: TableMeta, index: IndexMeta, item: Item): Buffer | undefined {

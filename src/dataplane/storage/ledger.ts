@@ -4,9 +4,10 @@
  * of the three logs (outbound sequence, stream sequence, conflict sequence) plus how many changes
  * were ever destined to each peer.
  * Transactions take a draft of the counters and adopt it only if their callback succeeded, so an
- * aborted transaction leaves no gap in the outbound sequence (the receivers require none).
+ * aborted transaction leaves no gap in the outbound sequence (the receivers require none). The
+ * adopted counters and the clock's high-water mark are written once per group commit (`persist`).
  */
-import { decodeHlc, encodeHlc, HybridLogicalClock } from '../../replication/core/hlc.js';
+import { decodeHlc, encodeHlc, type HlcTimestamp, HybridLogicalClock } from '../../replication/core/hlc.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Databases } from './databases.js';
 
@@ -23,6 +24,10 @@ const clockKey = 'hlc';
 export class ReplicationLedger {
   readonly hlc: HybridLogicalClock;
   private counters: LogCounters;
+  /** Counters adopted since the last `persist` (they go to disk with the batch that adopted them). */
+  private countersDirty = false;
+  /** The clock value last written by `persist`; the clock issues a new object on every advance. */
+  private persistedClock: HlcTimestamp | undefined;
 
   constructor(
     private readonly dbs: Databases,
@@ -51,12 +56,34 @@ export class ReplicationLedger {
     return { ...this.counters, destined: { ...this.counters.destined } };
   }
 
-  /** Persists the draft and the clock's high-water mark (inside the transaction), then adopts it. */
-  adopt(draft: LogCounters | undefined, clockAdvanced: boolean): void {
-    if (draft) {
-      this.dbs.replication.putSync(countersKey, draft);
-      this.counters = draft;
+  /** Adopts the draft of a transaction that succeeded; `persist` writes it before the batch commits. */
+  adopt(draft: LogCounters | undefined): void {
+    if (!draft) return;
+    this.counters = draft;
+    this.countersDirty = true;
+  }
+
+  /**
+   * Writes the adopted counters and the clock's high-water mark, once per group commit, inside
+   * the commit's transaction: every version a transaction of the batch issued is at most the
+   * clock's current value, so one write covers them all (the mark is only a floor for the clock
+   * after a restart, and a higher floor is always safe).
+   */
+  persist(): void {
+    if (this.countersDirty) {
+      this.dbs.replication.putSync(countersKey, this.counters);
+      this.countersDirty = false;
     }
-    if (clockAdvanced) this.dbs.replication.putSync(clockKey, encodeHlc(this.hlc.peek()));
+    const clock = this.hlc.peek();
+    if (clock !== this.persistedClock && (clock.wallMs > 0 || clock.logical > 0)) {
+      this.dbs.replication.putSync(clockKey, encodeHlc(clock));
+      this.persistedClock = clock;
+    }
+  }
+
+  /** The batch that persisted last did not commit: write everything again with the next one. */
+  persistFailed(): void {
+    this.countersDirty = true;
+    this.persistedClock = undefined;
   }
 }

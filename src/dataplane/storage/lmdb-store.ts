@@ -2,10 +2,12 @@
  * The durable RegionStore of one region: one LMDB environment per data directory
  * (sub-databases in databases.ts, key layout in layout.ts).
  *
- * Group commit and durability: every `transact` callback runs as an lmdb child transaction.
- * lmdb-js queues the callbacks issued in one event turn and runs them one after another on the
- * main thread inside a single LMDB write transaction, committed with one sync; a callback that
- * throws aborts only its own child transaction. The promise resolves once that commit is done.
+ * Group commit and durability: the `transact` callbacks issued until the write thread is ready
+ * for the next transaction form one batch, queued as a single lmdb transaction; each callback runs
+ * in it as an lmdb child transaction, one after another on the main thread (a callback that throws
+ * aborts only its own child transaction), then the table/index counters and the replication
+ * counters and clock high-water mark are written once for the whole batch, and the batch commits
+ * with one sync. Every promise settles once that commit is done.
  * We keep lmdb's default (safe) sync settings: on Linux that is `overlappingSync`, where the
  * commit is written to the file before the promise resolves (so it survives kill -9) and the
  * fsync that makes it survive an OS crash follows right after, outside the write lock. An OS
@@ -46,7 +48,7 @@ import type {
   ReplicationWriteTx,
 } from './replication-types.js';
 import type { QueryRange, ScanRange, StreamRecord, WriteTx } from './types.js';
-import { TxWriter } from './write-tx.js';
+import { BatchStats, TxWriter } from './write-tx.js';
 
 export interface OpenRegionStoreOptions {
   dataDir: string;
@@ -92,6 +94,16 @@ const purgeKeyPrefix = 'purge:';
 const engineStatePrefix = 'engine:';
 const storeFileName = 'region.mdb';
 
+/** One `transact` call waiting in a group commit. */
+interface PendingTransaction {
+  fn: (tx: ReplicationWriteTx) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  result: unknown;
+  error: unknown;
+  failed: boolean;
+}
+
 /** What a purge deletes: items and TTL entries of tables, entries of indexes, and their counters. */
 interface PurgeRecord {
   tableNumbers: number[];
@@ -136,6 +148,8 @@ class LmdbRegionStore implements ReplicatedRegionStore {
   private readonly reader: Reader;
   private readonly staleTtlEntries = new Map<string, { table: TableMeta; ttlKey: Buffer }>();
   private pendingTransactions = 0;
+  /** The group commit that `transact` calls join, until it starts running. */
+  private openBatch: PendingTransaction[] | undefined;
   private readonly outboundListeners = new Set<() => void>();
   private outboundAnnounced = false;
   private purging: Promise<void> | undefined;
@@ -236,27 +250,78 @@ class LmdbRegionStore implements ReplicatedRegionStore {
         ),
       );
     }
+    if (this.closing) return Promise.reject(new StorageError('STORE_CLOSED', 'the region store is closed'));
     this.pendingTransactions++;
+    return new Promise<T>((resolve, reject) => {
+      const pending: PendingTransaction = {
+        fn,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        result: undefined,
+        error: undefined,
+        failed: false,
+      };
+      if (this.openBatch) this.openBatch.push(pending);
+      else this.startBatch(pending);
+    });
+  }
+
+  /**
+   * Queues one lmdb transaction for the batch that `first` opens; transactions issued until it
+   * runs join it. Each runs as a child transaction (a failure aborts only its own writes), then
+   * the counters and the clock's high-water mark are written once, and everything commits with
+   * one sync. Every promise settles after that commit, as with a child transaction of its own.
+   */
+  private startBatch(first: PendingTransaction): void {
+    const batch = [first];
+    this.openBatch = batch;
     let appendedOutbound = false;
-    return this.write(() => {
-      const writer = new TxWriter(this.dbs, this.dropped, this.ledger);
-      try {
-        const highBefore = this.ledger.current().outboundHigh;
-        const result = fn(writer);
-        writer.finish();
-        appendedOutbound = this.ledger.current().outboundHigh > highBefore;
-        return result;
-      } finally {
-        writer.end();
-      }
-    })
-      .then((result) => {
-        if (appendedOutbound) this.announceOutboundCommit();
-        return result;
+    // A child transaction itself, so that a failure outside the callbacks (writing the counters)
+    // aborts the whole batch instead of committing writes whose promises are then rejected.
+    this.dbs.root
+      .childTransaction(() => {
+        if (this.openBatch === batch) this.openBatch = undefined;
+        const stats = new BatchStats(this.dbs);
+        for (const pending of batch) {
+          const highBefore = this.ledger.current().outboundHigh;
+          const writer = new TxWriter(this.dbs, this.dropped, this.ledger);
+          try {
+            pending.result = this.dbs.root.childTransaction(() => {
+              try {
+                const result = pending.fn(writer);
+                writer.finish();
+                return result;
+              } finally {
+                writer.end();
+              }
+            });
+            stats.apply(writer.statChanges());
+            if (this.ledger.current().outboundHigh > highBefore) appendedOutbound = true;
+          } catch (error) {
+            pending.failed = true;
+            pending.error = error;
+          }
+        }
+        stats.write();
+        this.ledger.persist();
       })
-      .finally(() => {
-        this.pendingTransactions--;
-      });
+      .then(
+        () => {
+          if (appendedOutbound) this.announceOutboundCommit();
+          for (const pending of batch) {
+            this.pendingTransactions--;
+            if (pending.failed) pending.reject(pending.error);
+            else pending.resolve(pending.result);
+          }
+        },
+        (error: unknown) => {
+          this.ledger.persistFailed();
+          for (const pending of batch) {
+            this.pendingTransactions--;
+            pending.reject(error);
+          }
+        },
+      );
   }
 
   onOutboundCommitted(listener: () => void): () => void {
@@ -400,6 +465,8 @@ class LmdbRegionStore implements ReplicatedRegionStore {
   /** One atomic write (a child transaction of the current batch), rejected once closing. */
   private write<T>(action: () => T): Promise<T> {
     if (this.closing) return Promise.reject(new StorageError('STORE_CLOSED', 'the region store is closed'));
+    // Transactions issued after this write run after it, as they would without the batch.
+    this.openBatch = undefined;
     return this.dbs.root.childTransaction(action);
   }
 

@@ -8,7 +8,8 @@
  *   the images before and after);
  * - `applyRemote` merges a replicated change with `decideMerge` and writes the outcome: item or
  *   tombstone, stream record (if the image changed), conflict record.
- * Everything goes into the caller's LMDB transaction; the counters are adopted at `finish`.
+ * Everything goes into the caller's LMDB transaction; the counters are adopted at `finish` and
+ * written, with the clock's high-water mark, once per group commit (ledger.ts).
  */
 import { createHash } from 'node:crypto';
 import {
@@ -69,7 +70,6 @@ type StreamView = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES'
 
 export class ReplicationRecorder {
   private counters: LogCounters | undefined;
-  private clockAdvanced = false;
 
   constructor(
     private readonly dbs: Databases,
@@ -88,7 +88,6 @@ export class ReplicationRecorder {
     const destinations = replicaDestinations(table, ledger.region);
     const nowMs = ledger.wallClockMs();
     const key = tableKeyOf(table, (next ?? previous)!);
-    this.clockAdvanced = true;
     if (destinations.length > 0 || table.globalTableVersion !== undefined) {
       this.recordGlobalWrite(table, storageKey, key, previous, next, { destinations, nowMs, ttlExpiry });
     } else if (next) {
@@ -109,7 +108,6 @@ export class ReplicationRecorder {
   ): ApplyResult {
     const ledger = this.ledger;
     const { driftExceeded } = ledger.hlc.observe(change.version);
-    this.clockAdvanced = true;
     const entry = this.dbs.versions.get(storageKey);
     const nowMs = ledger.wallClockMs();
     const decision = decideMerge(itemState(entry, previous), change, { region: ledger.region, nowMs });
@@ -134,8 +132,9 @@ export class ReplicationRecorder {
     this.dbs.replication.putSync(`${inboundKeyPrefix}${origin}`, sequence);
   }
 
+  /** Adopts the log counters; the store persists them and the clock once per group commit. */
   finish(): void {
-    this.ledger.adopt(this.counters, this.clockAdvanced);
+    this.ledger.adopt(this.counters);
   }
 
   private draft(): LogCounters {

@@ -2,7 +2,8 @@
  * The WriteTx handed to one `transact` callback. It runs inside an lmdb (child) write
  * transaction, so its reads see its own writes; every put and delete also maintains the index
  * entries of every GSI and LSI in the given meta (sparse, projected), the TTL index and the
- * per-table/index counters. Counter changes are summed in memory and written once at the end.
+ * per-table/index counters. Counter changes are summed in memory; the store adds those of every
+ * committed transaction of a group commit and writes each counter once (BatchStats).
  *
  * Global tables (replication-tx.ts does the work): every put/delete also stores the item's
  * version and causal context, appends a stream record when the table's stream is on, and, for a
@@ -24,10 +25,10 @@ import {
   ttlLogicalKey,
 } from './layout.js';
 import type { ReplicationLedger } from './ledger.js';
-import { ReplicationRecorder } from './replication-tx.js';
+import { type ImageWriter, ReplicationRecorder } from './replication-tx.js';
 import type { ApplyResult, ReplicationWriteTx, WriteOptions } from './replication-types.js';
 
-export class TxWriter implements ReplicationWriteTx {
+export class TxWriter implements ReplicationWriteTx, ImageWriter {
   private readonly statDeltas = new Map<number, Stats>();
   private readonly recorder: ReplicationRecorder;
   private active = true;
@@ -38,10 +39,7 @@ export class TxWriter implements ReplicationWriteTx {
     private readonly dropped: ReadonlySet<number>,
     ledger: ReplicationLedger,
   ) {
-    this.recorder = new ReplicationRecorder(dbs, ledger, {
-      putImage: (table, storageKey, item, previous) => this.putImage(table, storageKey, item, previous),
-      removeImage: (table, storageKey, previous) => this.removeImage(table, storageKey, previous),
-    });
+    this.recorder = new ReplicationRecorder(dbs, ledger, this);
   }
 
   getItem(table: TableMeta, key: Item): Item | undefined {
@@ -78,29 +76,30 @@ export class TxWriter implements ReplicationWriteTx {
     this.recorder.setInboundSequence(origin, sequence);
   }
 
-  private putImage(table: TableMeta, storageKey: Buffer, item: Item, previous: Item | undefined): void {
+  /** The item-image half of a write (the recorder calls it for replicated changes too). */
+  putImage(table: TableMeta, storageKey: Buffer, item: Item, previous: Item | undefined): void {
     if (previous) this.removeDerived(table, previous);
     this.dbs.items.putSync(storageKey, item);
     this.addDerived(table, item);
   }
 
-  private removeImage(table: TableMeta, storageKey: Buffer, previous: Item): void {
+  removeImage(table: TableMeta, storageKey: Buffer, previous: Item): void {
     this.dbs.items.removeSync(storageKey);
     this.removeDerived(table, previous);
   }
 
-  /** Writes the summed counter changes and the log counters; call once, after the callback returned. */
+  /**
+   * Adopts the log counters and ends the transaction; call once, after the callback returned.
+   * The summed counter changes (`statChanges`) are the caller's to apply once the child commits.
+   */
   finish(): void {
     this.recorder.finish();
-    for (const [storageNumber, [countDelta, sizeDelta]] of this.statDeltas) {
-      if (countDelta === 0 && sizeDelta === 0) continue;
-      const [itemCount, sizeBytes] = this.dbs.stats.get(storageNumber) ?? [0, 0];
-      this.dbs.stats.putSync(storageNumber, [
-        Math.max(0, itemCount + countDelta),
-        Math.max(0, sizeBytes + sizeDelta),
-      ]);
-    }
     this.active = false;
+  }
+
+  /** Item count and size changes per table or index of this transaction. */
+  statChanges(): ReadonlyMap<number, Stats> {
+    return this.statDeltas;
   }
 
   /** Makes later calls fail: the transaction this object wrote into is over. */
@@ -158,5 +157,34 @@ export class TxWriter implements ReplicationWriteTx {
     }
     const ttlKey = ttlLogicalKey(table, item);
     if (ttlKey) this.dbs.ttl.removeSync(storedKey(ttlKey));
+  }
+}
+
+/**
+ * The table and index counters of one group commit: each counter is read once, changed by every
+ * transaction of the batch that committed, in order (clamped at zero after each, as if each had
+ * written it), and written once before the batch commits.
+ */
+export class BatchStats {
+  private readonly values = new Map<number, Stats>();
+
+  constructor(private readonly dbs: Databases) {}
+
+  apply(changes: ReadonlyMap<number, Stats>): void {
+    for (const [storageNumber, [countDelta, sizeDelta]] of changes) {
+      if (countDelta === 0 && sizeDelta === 0) continue;
+      let value = this.values.get(storageNumber);
+      if (!value) {
+        const [itemCount, sizeBytes] = this.dbs.stats.get(storageNumber) ?? [0, 0];
+        value = [itemCount, sizeBytes];
+        this.values.set(storageNumber, value);
+      }
+      value[0] = Math.max(0, value[0] + countDelta);
+      value[1] = Math.max(0, value[1] + sizeDelta);
+    }
+  }
+
+  write(): void {
+    for (const [storageNumber, value] of this.values) this.dbs.stats.putSync(storageNumber, value);
   }
 }

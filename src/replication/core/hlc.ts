@@ -28,8 +28,16 @@ const encodedPattern = /^([0-9a-f]{12})\.([0-9a-f]{8})\.(.+)$/;
 
 export const hlcZero = (region: string): HlcTimestamp => ({ wallMs: 0, logical: 0, region });
 
+/** Region names already checked: every version encoding checks its region, and there are few. */
+const checkedRegionNames = new Set<string>();
+const maxCheckedRegionNames = 1024;
+
 export function assertRegionName(region: string): void {
+  if (checkedRegionNames.has(region)) return;
   if (!regionNamePattern.test(region)) throw new RangeError(`invalid region name for a version: '${region}'`);
+  // Bounded so that names from the wire cannot grow it without limit.
+  if (checkedRegionNames.size >= maxCheckedRegionNames) checkedRegionNames.clear();
+  checkedRegionNames.add(region);
 }
 
 export function assertValidHlc(timestamp: HlcTimestamp): void {
@@ -150,9 +158,10 @@ export class HybridLogicalClock {
 
   /** Sets the clock, carrying a logical overflow into the next millisecond so order is kept. */
   private advanceTo(wallMs: number, logical: number): HlcTimestamp {
-    const carried = logical > maxLogical ? { wallMs: wallMs + 1, logical: 0 } : { wallMs, logical };
-    if (carried.wallMs > maxWallMs) throw new RangeError('hybrid logical clock exhausted its wall range');
-    this.last = { ...carried, region: this.region };
+    const carry = logical > maxLogical;
+    const carriedWallMs = carry ? wallMs + 1 : wallMs;
+    if (carriedWallMs > maxWallMs) throw new RangeError('hybrid logical clock exhausted its wall range');
+    this.last = { wallMs: carriedWallMs, logical: carry ? 0 : logical, region: this.region };
     return this.last;
   }
 }

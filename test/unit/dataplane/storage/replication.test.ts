@@ -190,6 +190,42 @@ describe('replication storage', () => {
     assert.equal(store.streamSequenceRange('G', 'label-1')?.last, 2);
   });
 
+  it('a group commit persists counters, stats and clock once for the transactions that committed', async () => {
+    const table = globalTable('G', await store.allocateNumber(), ['eu-west-1', 'us-east-1']);
+    await store.putTableMeta(table);
+    const failure = new Error('aborted');
+    // Issued in one event turn: one group commit, whose middle transaction aborts.
+    const results = await Promise.allSettled([
+      store.transact((tx) => tx.putItem(table, { pk: { S: 'a' } })),
+      store.transact((tx) => {
+        tx.putItem(table, { pk: { S: 'doomed' } });
+        throw failure;
+      }),
+      store.transact((tx) => {
+        tx.putItem(table, { pk: { S: 'b' } });
+        tx.deleteItem(table, { pk: { S: 'a' } });
+        tx.putItem(table, { pk: { S: 'a' }, v: { N: '1' } });
+      }),
+    ]);
+    assert.deepEqual(
+      results.map((result) => result.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    const before = store.hlc.peek();
+    await store.close();
+    clock.currentMs -= 60_000; // the wall clock went back: versions must not
+    store = await open();
+    // Gap-free sequences: the aborted transaction took none.
+    assert.equal(store.outboundHighSequence(), 4);
+    assert.equal(store.destinedTotal('us-east-1'), 4);
+    assert.equal(store.streamSequenceRange('G', 'label-1')?.last, 4);
+    assert.equal(store.tableStats(table).itemCount, 2);
+    await store.transact((tx) => tx.putItem(table, { pk: { S: 'c' } }));
+    const entry = store.outboundEntries(4, 1)[0]!;
+    assert.equal(entry.sequence, 5);
+    assert.ok(entry.change.v > encodeHlc(before));
+  });
+
   it('TTL deletions carry the service identity; trimming drops old stream records and acked log entries', async () => {
     const table = globalTable('G', await store.allocateNumber(), ['eu-west-1', 'us-east-1']);
     await store.putTableMeta(table);
