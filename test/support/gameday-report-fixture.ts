@@ -14,6 +14,7 @@ import type {
   RecoveryTime,
   SeriesBucket,
 } from '../../src/gameday/model.js';
+import { seededRandom } from '../../src/shared/random.js';
 
 export const fixtureRegions = ['us-east-1', 'eu-west-1', 'ap-south-1'] as const;
 type Region = (typeof fixtureRegions)[number];
@@ -56,16 +57,10 @@ export interface FixtureOptions {
   seed?: number;
 }
 
-/** mulberry32: a small seeded generator, so the fixture is the same every time. */
+/** The project's seeded generator, so the fixture is the same every time. */
 function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
+  return () => random.next();
 }
 
 interface BucketOutcome {
