@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoError, type IndexMeta, type TableMeta } from '../../model.js';
 import type { OperationContext, OperationHandler, OperationInput } from '../types.js';
 import { describeTable } from './describe.js';
-import { scheduleActivation, withTableLock } from './lifecycle.js';
+import { scheduleActivation, transitionDelayMs, withTableLock } from './lifecycle.js';
 import { tableArn } from './names.js';
 import {
   type AttributeDefinitionInput,
@@ -329,13 +329,19 @@ export const createTable: OperationHandler = async (ctx, input) => {
   checkConstraints(request);
   checkSemantics(request);
   const tableName = request.TableName ?? '';
-  return withTableLock(ctx, tableName, async () => {
+  let activation: Promise<void> = Promise.resolve();
+  const answer = await withTableLock(ctx, tableName, async () => {
     if (ctx.store.getTableMeta(tableName)) {
       throw new DynamoError('ResourceInUseException', `Table already exists: ${tableName}`);
     }
     const table = await buildTable(ctx, request);
     await ctx.store.putTableMeta(table);
-    scheduleActivation(ctx, table);
+    activation = scheduleActivation(ctx, table);
     return { TableDescription: describeTable(ctx, table) };
   });
+  // Without a transition delay the table is ACTIVE (committed) before the caller hears back, so a
+  // write right after CreateTable finds it whatever the commit batching; the answer still says
+  // CREATING, as AWS's does.
+  if (transitionDelayMs(ctx) === 0) await activation;
+  return answer;
 };

@@ -58,7 +58,7 @@ export const transitionDelayMs = (ctx: OperationContext): number =>
  * Schedules `work` after the transition delay. Failures are swallowed: a transition whose table
  * was deleted meanwhile, or whose store closed, has nothing left to do.
  */
-export function scheduleTransition(ctx: OperationContext, work: () => Promise<void>): void {
+export function scheduleTransition(ctx: OperationContext, work: () => Promise<void>): Promise<void> {
   let pending = pendingTransitions.get(ctx.store);
   if (!pending) {
     pending = new Set();
@@ -74,6 +74,7 @@ export function scheduleTransition(ctx: OperationContext, work: () => Promise<vo
   });
   set.add(done);
   void done.then(() => set.delete(done));
+  return done;
 }
 
 /** Resolves once every transition scheduled so far on this store has run (tests, shutdown). */
@@ -104,8 +105,8 @@ export function updateTableMeta(
 }
 
 /** CREATING → ACTIVE, with the GSIs created alongside (the table is empty: nothing to backfill). */
-export function scheduleActivation(ctx: OperationContext, table: TableMeta): void {
-  scheduleTransition(ctx, () =>
+export function scheduleActivation(ctx: OperationContext, table: TableMeta): Promise<void> {
+  return scheduleTransition(ctx, () =>
     updateTableMeta(ctx, table.TableName, table.TableId, (current) => {
       if (current.TableStatus !== 'CREATING') return undefined;
       const indexes = current.GlobalSecondaryIndexes.map((index) =>
