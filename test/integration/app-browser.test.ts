@@ -16,7 +16,7 @@
  * A screenshot of the last page is left in the test's temporary directory (path printed).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -29,7 +29,7 @@ import type { WorldStatus } from '../../src/world/status.js';
 import { makeWorkDir, waitFor } from '../support/cli.js';
 import { type LocationProxy, startLocationProxy } from '../support/location-proxy.js';
 import { ownPortsTopologyYaml, pickPortBase } from '../support/own-ports.js';
-import { startWorld, type TestWorld } from '../support/world.js';
+import { appProblems, startWorld, type TestWorld } from '../support/world.js';
 
 const chromiumPath = '/usr/bin/chromium';
 const skip = existsSync(chromiumPath)
@@ -51,22 +51,6 @@ function nameWithHome(home: string, prefix: string): string {
     const name = `${prefix} ${i}`;
     if (homeRegionOf(userIdFor(name), regions) === home) return name;
   }
-}
-
-/** The app instances' error and warning lines (their setup's among them), for a failed start. */
-function appProblems(dir: string): string {
-  const logs = join(dir, '.pangea', 'logs');
-  if (!existsSync(logs)) return '';
-  return readdirSync(logs)
-    .filter((file) => file.includes('-app-'))
-    .flatMap((file) =>
-      readFileSync(join(logs, file), 'utf8')
-        .split('\n')
-        .filter((line) => /"level":(40|50|60)/.test(line) && !line.includes('NodeVersionSupportWarning'))
-        .slice(-5)
-        .map((line) => `${file}: ${line.slice(0, 400)}`),
-    )
-    .join('\n');
 }
 
 async function servedRegion(page: Page): Promise<string> {

@@ -6,7 +6,7 @@
  * Replay a run with PANGEA_TEST_SEED=<seed>.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
@@ -31,7 +31,7 @@ import {
 import type { WorldStatus } from '../../src/world/status.js';
 import { makeWorkDir, waitFor } from '../support/cli.js';
 import { ownPortsTopologyYaml, pickPortBase } from '../support/own-ports.js';
-import { endWorld, startWorld, type TestWorld } from '../support/world.js';
+import { appProblems, endWorld, startWorld, type TestWorld } from '../support/world.js';
 
 const regions = ['us-east-1', 'eu-west-1', 'ap-south-1'] as const;
 const locations = ['north-america', 'europe'];
@@ -39,22 +39,6 @@ const nearest: Record<string, string> = { 'north-america': 'us-east-1', europe: 
 const seed = process.env.PANGEA_TEST_SEED ? Number(process.env.PANGEA_TEST_SEED) : 20_240_501;
 const loadDurationMs = 6_000;
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
-
-/** The app instances' error lines, for a world that does not get ready. */
-function appProblems(dir: string): string {
-  const logs = join(dir, '.pangea', 'logs');
-  if (!existsSync(logs)) return '';
-  return readdirSync(logs)
-    .filter((file) => file.includes('-app-'))
-    .flatMap((file) =>
-      readFileSync(join(logs, file), 'utf8')
-        .split('\n')
-        .filter((line) => /"level":(50|60)/.test(line))
-        .slice(-3)
-        .map((line) => `${file}: ${line.slice(0, 300)}`),
-    )
-    .join('\n');
-}
 
 function loadSpec(entry: LoadSpec['entry'], counters: LoadSpec['counters']): LoadSpec {
   return {

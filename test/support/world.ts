@@ -1,5 +1,5 @@
 /** A real world started with `pangea up --detach` in a temporary directory, for integration tests. */
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorldStatus } from '../../src/world/status.js';
 import { defaultTopologyYaml } from '../../src/world/topology/index.js';
@@ -66,4 +66,20 @@ export async function endWorld(world: TestWorld | undefined, dir: string, contro
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** The app instances' latest warning and error lines, to explain a world that does not get ready. */
+export function appProblems(dir: string): string {
+  const logs = join(dir, '.pangea', 'logs');
+  if (!existsSync(logs)) return '';
+  return readdirSync(logs)
+    .filter((file) => file.includes('-app-'))
+    .flatMap((file) =>
+      readFileSync(join(logs, file), 'utf8')
+        .split('\n')
+        .filter((line) => /"level":(40|50|60)/.test(line) && !line.includes('NodeVersionSupportWarning'))
+        .slice(-5)
+        .map((line) => `${file}: ${line.slice(0, 400)}`),
+    )
+    .join('\n');
 }

@@ -1,4 +1,5 @@
 /** Progress lines while a game day runs: one every few seconds, plus one per fault starting or ending. */
+import { percentile, sortNumbers } from '../check/stats.js';
 import type { FaultEvent, OpRecord, Scenario, WorldSample } from '../model.js';
 
 const everyMs = 2_000;
@@ -6,12 +7,6 @@ const windowMs = 2_000;
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
-}
-
-function p99Of(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] ?? null;
 }
 
 export class ProgressReporter {
@@ -41,7 +36,7 @@ export class ProgressReporter {
     const recent = ops.filter((op) => op.endMs >= now - windowMs);
     const ok = recent.filter((op) => op.ok);
     const rate = recent.length > 0 ? `${((ok.length / recent.length) * 100).toFixed(1)}% ok` : 'no ops';
-    const p99 = p99Of(ok.map((op) => op.endMs - op.startMs));
+    const p99 = percentile(sortNumbers(ok.map((op) => op.endMs - op.startMs)), 99);
     const lags = Object.values(sample?.regions ?? {})
       .map((region) => region.replicationLagMs)
       .filter((lag): lag is number => lag !== null);

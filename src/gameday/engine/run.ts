@@ -58,10 +58,8 @@ export interface GamedayResult {
 const sampleIntervalMs = 500;
 const conflictEntriesMax = 1000;
 
-export async function loadScenarioFor(
-  admin: WorldAdmin,
-  name: string,
-): Promise<{ scenario: Scenario; status: WorldStatus }> {
+/** The scenario resolved for the world's timing profile and checked against its regions and locations. */
+async function loadScenarioFor(admin: WorldAdmin, name: string): Promise<Scenario> {
   const status = await admin.status();
   const path = scenarioPath(name);
   const profile = (status.world.profile === 'aws-defaults' ? 'aws-defaults' : 'fast') as TimingProfile;
@@ -71,7 +69,7 @@ export async function loadScenarioFor(
     status.regions.map((region) => region.name),
     status.locations.map((location) => location.name),
   );
-  return { scenario, status };
+  return scenario;
 }
 
 /** Waits until every region runs, every health check and load balancer is healthy, and no fault is active. */
@@ -132,7 +130,7 @@ function orderUsersOf(ops: OpRecord[]): string[] {
 
 export async function runGameday(options: GamedayOptions): Promise<GamedayResult> {
   const admin = new WorldAdmin(options.adminUrl);
-  const { scenario } = await loadScenarioFor(admin, options.scenario);
+  const scenario = await loadScenarioFor(admin, options.scenario);
   // With AWS's timings a health check needs 3 x 30 s to turn healthy again after an earlier drill.
   const readyTimeoutMs = options.readyTimeoutMs ?? (scenario.profile === 'aws-defaults' ? 300_000 : 60_000);
   const status = await waitUntilReady(admin, readyTimeoutMs, options.progress);

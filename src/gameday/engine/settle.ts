@@ -29,7 +29,7 @@ export async function settle(options: {
     const [first, ...rest] = reads;
     const converged =
       !!first && reads.every((read) => read.ok) && rest.every((read) => sameData(first, read));
-    // The reads took time; they all match from the moment the slowest began at the latest.
+    // The reads began at startedMs and all matched: converged by then at the latest.
     if (converged) return { finalReads: reads, convergedAtMs: startedMs };
     if (nowMs() >= deadlineMs) return { finalReads: reads, convergedAtMs: null };
     await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
