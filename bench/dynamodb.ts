@@ -10,8 +10,10 @@
  * fight over the same cores, so a target's score would depend on how much CPU autocannon happened
  * to leave it. When the machine has at least two cores, this process is pinned to core 0 and
  * every target to core 1 (Linux `taskset`): each target, bare ceiling included, gets one whole
- * core, and the load generator another. BENCH_PIN=0 turns pinning off (e.g. when other work
- * shares the machine and a pinned process could not move away from it).
+ * core, and the load generator another. Every thread of a process is pinned (`taskset -a`): Node's
+ * helper threads (garbage collection, libuv's pool, lmdb's) otherwise keep the affinity they were
+ * created with, which put the targets' helpers on the load generator's core. BENCH_PIN=0 turns
+ * pinning off (e.g. when other work shares the machine and a pinned process could not move away).
  */
 import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,11 +40,17 @@ interface Target {
   stop(): void;
 }
 
-/** Pins a process to one core; false when pinning is unavailable (no taskset, one core). */
+/**
+ * Cores this process may use, read before it pins itself: afterwards availableParallelism() reports
+ * the one core it is pinned to, and the targets would silently stay on that core too.
+ */
+const coresAvailable = availableParallelism();
+
+/** Pins a process, all its threads, to one core; false when pinning is unavailable (no taskset, one core). */
 function pinToCore(pid: number, core: number): boolean {
-  if (process.env.BENCH_PIN === '0' || availableParallelism() < 2) return false;
+  if (process.env.BENCH_PIN === '0' || coresAvailable < 2) return false;
   try {
-    execFileSync('taskset', ['-pc', String(core), String(pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-pc', String(core), String(pid)], { stdio: 'ignore' });
     return true;
   } catch {
     return false;

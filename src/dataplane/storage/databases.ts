@@ -36,8 +36,9 @@ export interface Databases {
 }
 
 export function openDatabases(path: string): Databases {
-  // Default sync settings on purpose: see the header of lmdb-store.ts.
-  const root = open({ path, maxDbs: 24 });
+  // Commits skip fsync and a background sync follows (the header of lmdb-store.ts says why);
+  // lmdb's overlappingSync would flush every commit regardless of the transaction's flags.
+  const root = open({ path, maxDbs: 24, overlappingSync: false });
   const binaryKeys = { keyEncoding: 'binary' as const };
   return {
     root,
@@ -54,4 +55,18 @@ export function openDatabases(path: string): Databases {
     conflicts: root.openDB<ConflictRecord, number>({ name: 'conflicts' }),
     replication: root.openDB<unknown, string>({ name: 'replication' }),
   };
+}
+
+/** lmdb-js has `sync` on the root database but not in its typings. */
+interface Syncable {
+  sync(callback: (error?: Error) => void): void;
+}
+
+/**
+ * Flushes the environment to disk in lmdb's worker pool, then calls back (with the error of a
+ * failed sync; the next one retries, commits are not lost). The environment must stay open
+ * until the callback: closing it under a running sync crashes the process.
+ */
+export function syncToDisk(root: RootDatabase, callback: (error?: Error) => void): void {
+  (root as unknown as Syncable).sync(callback);
 }

@@ -2,7 +2,8 @@
  * The storage contract between operations and the embedded store of one region.
  * Reads are synchronous snapshots of committed data. Writes happen inside `transact`, whose
  * callback runs alone (serialised with every other write of the region), sees its own earlier
- * writes, and commits atomically and durably: when the promise resolves, the data survives kill -9.
+ * writes, and commits atomically: when the promise resolves, the data survives kill -9 of the
+ * process (it reaches the disk itself within the store's flush interval, see lmdb-store.ts).
  * If the callback throws, nothing it wrote is kept and the promise rejects with that error.
  */
 import type { AttributeValue, Item, TableMeta } from '../model.js';
